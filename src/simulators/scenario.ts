@@ -118,11 +118,17 @@ export function currentStatus(s: SimShipment): ShipmentStatus {
  */
 export class ScenarioEngine {
   readonly shipments = new Map<string, SimShipment>();
+  /** Divides every scripted delay: 3600 turns an hour of courier time into a second (demos). */
+  timeScale = 1;
 
   constructor(
     readonly clock: SimClock,
     private readonly onScan: (shipment: SimShipment, scan: EmittedScan) => void = () => {},
   ) {}
+
+  private delay(step: ScenarioStep | undefined): number {
+    return step ? step.afterMs / this.timeScale : Infinity;
+  }
 
   add(awb: string, orderId: string, scenario: ScenarioName): SimShipment {
     const steps = [...SCENARIOS[scenario]];
@@ -133,7 +139,7 @@ export class ScenarioEngine {
       scenario,
       bookedAt: now,
       pending: steps,
-      nextDueAt: now + (steps[0]?.afterMs ?? Infinity),
+      nextDueAt: now + this.delay(steps[0]),
       scans: [],
       ndrActions: [],
       cancelled: false,
@@ -162,7 +168,7 @@ export class ScenarioEngine {
           informational: step.informational ?? false,
         };
         s.scans.push(scan);
-        s.nextDueAt += s.pending[0]?.afterMs ?? Infinity;
+        s.nextDueAt += this.delay(s.pending[0]);
         this.onScan(s, scan);
         n++;
       }
@@ -202,6 +208,6 @@ export class ScenarioEngine {
 
   private replaceRemaining(s: SimShipment, steps: ScenarioStep[]): void {
     s.pending = [...steps];
-    s.nextDueAt = this.clock.now() + (steps[0]?.afterMs ?? Infinity);
+    s.nextDueAt = this.clock.now() + this.delay(steps[0]);
   }
 }
