@@ -1,0 +1,57 @@
+// Collection names and every index Waybill relies on, created at start-up (idempotent). Only what both
+// FerretDB v1 and MongoDB 7 support: unique and compound indexes, no partial/TTL/sparse reliance.
+import type { Db, IndexDescription } from 'mongodb';
+import type {
+  AwbIndexDoc,
+  CourierSettingsDoc,
+  InboxDoc,
+  NotificationDoc,
+  OrderDoc,
+  ShipmentDoc,
+  TrackingEventDoc,
+} from './types';
+
+export const COLLECTIONS = {
+  orders: 'orders',
+  shipments: 'shipments',
+  trackingEvents: 'tracking_events',
+  awbIndex: 'awb_index',
+  inbox: 'webhook_inbox',
+  notifications: 'notifications',
+  couriers: 'couriers',
+} as const;
+
+export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
+  orders: [{ key: { status: 1, updatedAt: -1 }, name: 'status_updated' }, { key: { createdAt: -1, _id: -1 }, name: 'created_cursor' }],
+  shipments: [
+    { key: { courier: 1, status: 1 }, name: 'courier_status' },
+    { key: { ndrOpen: 1, courier: 1 }, name: 'ndr_queue' },
+    { key: { stuck: 1 }, name: 'stuck' },
+    { key: { updatedAt: -1, _id: -1 }, name: 'updated_cursor' },
+  ],
+  trackingEvents: [{ key: { orderId: 1, occurredAt: 1 }, name: 'order_timeline' }],
+  // _id is `${courier}:${awb}`: unique per courier by construction.
+  awbIndex: [{ key: { orderId: 1 }, name: 'order' }],
+  inbox: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'relay_queue' }, { key: { courier: 1, receivedAt: -1 }, name: 'courier_received' }],
+  notifications: [{ key: { orderId: 1 }, name: 'order' }, { key: { status: 1, channel: 1 }, name: 'status_channel' }],
+  couriers: [],
+};
+
+export function collections(db: Db) {
+  return {
+    orders: db.collection<OrderDoc>(COLLECTIONS.orders),
+    shipments: db.collection<ShipmentDoc>(COLLECTIONS.shipments),
+    trackingEvents: db.collection<TrackingEventDoc>(COLLECTIONS.trackingEvents),
+    awbIndex: db.collection<AwbIndexDoc>(COLLECTIONS.awbIndex),
+    inbox: db.collection<InboxDoc>(COLLECTIONS.inbox),
+    notifications: db.collection<NotificationDoc>(COLLECTIONS.notifications),
+    couriers: db.collection<CourierSettingsDoc>(COLLECTIONS.couriers),
+  };
+}
+export type Collections = ReturnType<typeof collections>;
+
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const [k, indexes] of Object.entries(INDEXES) as Array<[keyof typeof COLLECTIONS, IndexDescription[]]>) {
+    if (indexes.length > 0) await db.collection(COLLECTIONS[k]).createIndexes(indexes);
+  }
+}
