@@ -155,3 +155,22 @@ export interface ProjectionStore {
   /** Order data the workflow needs beyond its input (e.g. customer contact for notifications). */
   getOrder(orderId: string): Promise<OrderDoc | null>;
 }
+
+/**
+ * Exactly-once bookkeeping for notifications: one document per order × event × channel. The notify
+ * activity claims the slot, sends, then marks it; a retry after a crash finds the slot and skips it once
+ * it is 'sent' or 'skipped'.
+ */
+export interface NotificationKey {
+  orderId: string;
+  event: NotificationEvent;
+  channel: NotificationChannel;
+}
+
+export interface NotificationLedger {
+  /** Create the slot if absent; `proceed` is false when it is already 'sent' or 'skipped'. */
+  claim(key: NotificationKey): Promise<{ proceed: boolean; doc: NotificationDoc }>;
+  markSent(key: NotificationKey, providerMessageId?: string): Promise<void>;
+  markFailed(key: NotificationKey, error: string): Promise<void>;
+  markSkipped(key: NotificationKey, reason: string): Promise<void>;
+}
