@@ -10,5 +10,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
     reporters: ['default'],
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

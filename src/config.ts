@@ -1,0 +1,92 @@
+// One typed configuration, read from the environment once, validated with defaults. A bad value fails
+// start-up with a message that names the variable. Every variable here is listed in .env.example and
+// in the README's configuration table (a test checks both, and docker-compose.yml).
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(1).max(65535);
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  /** Base URL customers and couriers reach the API at (tracking links, webhook URLs). */
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+
+  /** Unset: `npm start` runs the embedded Temporal dev server on TEMPORAL_DEV_PORT. */
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Where ops open the Temporal Web UI (links from the API and console). */
+  TEMPORAL_UI_URL: z.url().optional(),
+
+  /** Unset: `npm start` runs the embedded FerretDB (SQLite) on FERRETDB_PORT. */
+  MONGODB_URI: z.string().optional(),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('waybill'),
+  FERRETDB_PORT: port.default(27017),
+
+  /** Where the embedded servers keep their files (git-ignored). */
+  DATA_DIR: z.string().default('.data'),
+  /** Where scripts/install-tools.sh put the binaries. */
+  TOOLS_DIR: z.string().default('.tools'),
+
+  /** Bearer tokens accepted on admin endpoints, comma-separated. Required in production. */
+  ADMIN_API_TOKENS: csv.optional(),
+  /** AES-256-GCM key for secrets at rest, base64 of 32 bytes; `kid:base64` pairs for rotation in SECRETS_OLD_KEYS. */
+  SECRETS_KEY: z.string().optional(),
+  SECRETS_KEY_ID: z.string().default('k1'),
+  SECRETS_OLD_KEYS: csv.optional(),
+
+  /** 'auto': couriers without credentials in the database use the local simulators (never in production). */
+  COURIER_MODE: z.enum(['auto', 'live', 'simulator']).default('auto'),
+  SIMULATOR_BASE_PORT: port.default(4100),
+  /** Divides the simulators' scripted delays: 3600 plays an hour of courier time per second. */
+  SIMULATOR_TIME_SCALE: z.coerce.number().positive().default(720),
+
+  NDR_RESPONSE_HOURS: z.coerce.number().positive().default(24),
+  NDR_MAX_REATTEMPTS: z.coerce.number().int().min(0).default(2),
+  /** Weight used for an item whose weight string cannot be parsed ("500g", "1kg"); 0 makes it an error. */
+  DEFAULT_ITEM_WEIGHT_GRAMS: z.coerce.number().int().min(0).default(500),
+
+  WORKER_ENABLED: bool.default(true),
+  API_ENABLED: bool.default(true),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      // Never echo the value: it may be a secret.
+      return `  ${name}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production') {
+    const missing = (['ADMIN_API_TOKENS', 'SECRETS_KEY', 'TEMPORAL_ADDRESS', 'MONGODB_URI'] as const).filter((k) => !c[k]);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`);
+    if (c.COURIER_MODE === 'simulator') throw new ConfigError('Invalid configuration:\n  COURIER_MODE: simulator is not allowed when NODE_ENV=production');
+  }
+  return c;
+}
+
+/** Names of every variable the loader reads (for docs and the docker-compose check). */
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape);
