@@ -1,0 +1,34 @@
+// The MongoDB connection. The same code runs on FerretDB v1 (embedded default) and MongoDB 7: no
+// transactions, change streams, TTL or partial indexes (see README, "The MongoDB subset").
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { collections, ensureIndexes, type Collections } from './collections';
+
+export interface Mongo {
+  client: MongoClient;
+  db: Db;
+  cols: Collections;
+  close(): Promise<void>;
+}
+
+export async function connectMongo(uri: string, dbName: string, opts: { ensureIndexes?: boolean } = {}): Promise<Mongo> {
+  const client = await MongoClient.connect(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    appName: 'waybill',
+  });
+  const db = client.db(dbName);
+  if (opts.ensureIndexes ?? true) await ensureIndexes(db);
+  return { client, db, cols: collections(db), close: () => client.close() };
+}
+
+export function isDuplicateKey(e: unknown): boolean {
+  return e instanceof MongoServerError && e.code === 11000;
+}
+
+export async function pingMongo(m: Mongo): Promise<boolean> {
+  try {
+    await m.db.command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+}

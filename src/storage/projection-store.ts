@@ -1,0 +1,71 @@
+// MongoDB implementation of the ProjectionStore port. Every write is idempotent so an activity retry
+// (or a replayed workflow) can repeat it safely: shipment writes are guarded by a monotonic seq,
+// events and history entries by their keys.
+import type { CourierId } from '../domain/events';
+import type { TimelineEntry } from '../workflows/shipment/contract';
+import type { Collections } from './collections';
+import { isDuplicateKey } from './mongo';
+import type { OrderDoc, ProjectionStore, ShipmentProjection } from './types';
+
+export class AwbConflictError extends Error {
+  override readonly name = 'AwbConflictError';
+}
+
+export class MongoProjectionStore implements ProjectionStore {
+  constructor(private readonly cols: Collections) {}
+
+  async upsertShipment(p: ShipmentProjection): Promise<void> {
+    const { at, ...fields } = p;
+    try {
+      await this.cols.shipments.updateOne(
+        { _id: p.orderId, $or: [{ seq: { $lt: p.seq } }, { seq: { $exists: false } }] },
+        { $set: { ...fields, updatedAt: at }, $setOnInsert: { createdAt: at } },
+        { upsert: true },
+      );
+    } catch (e) {
+      // The filter missed because a newer (or equal) seq is stored, and the upsert then hit the _id.
+      if (!isDuplicateKey(e)) throw e;
+    }
+  }
+
+  async upsertEvents(orderId: string, courier: CourierId, awb: string, entries: TimelineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.cols.trackingEvents.bulkWrite(
+      entries.map((e) => ({
+        updateOne: {
+          filter: { _id: `${orderId}:${e.key}` },
+          update: { $set: { ...e, orderId, courier, awb } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  async setOrderStatus(orderId: string, entry: OrderDoc['statusHistory'][number]): Promise<void> {
+    await this.cols.orders.updateOne(
+      { _id: orderId, 'statusHistory.key': { $ne: entry.key } },
+      { $set: { status: entry.status, updatedAt: entry.at }, $push: { statusHistory: entry } },
+    );
+  }
+
+  async addOrderNote(orderId: string, note: OrderDoc['notes'][number]): Promise<void> {
+    await this.cols.orders.updateOne({ _id: orderId, 'notes.key': { $ne: note.key } }, { $push: { notes: note }, $set: { updatedAt: note.at } });
+  }
+
+  async registerAwb(courier: CourierId, awb: string, orderId: string): Promise<void> {
+    try {
+      await this.cols.awbIndex.insertOne({ _id: `${courier}:${awb}`, courier, awb, orderId, createdAt: new Date().toISOString() });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const existing = await this.cols.awbIndex.findOne({ _id: `${courier}:${awb}` });
+      if (existing && existing.orderId !== orderId) {
+        throw new AwbConflictError(`AWB ${awb} of ${courier} already belongs to order ${existing.orderId}`);
+      }
+    }
+  }
+
+  async getOrder(orderId: string): Promise<OrderDoc | null> {
+    return this.cols.orders.findOne({ _id: orderId });
+  }
+}
