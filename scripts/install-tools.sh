@@ -16,7 +16,7 @@ tools="${WAYBILL_TOOLS_DIR:-$root/.tools}"
 bin="$tools/bin"
 mkdir -p "$bin"
 
-step=0; total=3
+step=0; total=4
 say() { printf '[install-tools %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 begin() { step=$((step + 1)); say "($step/$total) $*"; }
 die() { printf '[install-tools] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -99,6 +99,16 @@ exec java -Xss1m -XX:+UseSerialGC -cp "$ts_dir/lib/*" io.temporal.testserver.Tes
 LAUNCH
   chmod +x "$launcher"
   echo "$TEST_SERVER_VERSION" > "$launcher.version"
+fi
+
+begin "docker-compose (only to validate docker-compose.yml; no Docker engine needed)"
+if command -v docker-compose >/dev/null 2>&1; then
+  say "  $(docker-compose version --short 2>/dev/null || echo present) already installed"
+elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  with_progress "docker-compose" bash -c 'apt-get install -y -q docker-compose >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q docker-compose >/dev/null; }'
+else
+  say "  WARNING: docker-compose is missing and cannot be installed here (needs root + apt-get);"
+  say "  the docker-compose.yml check will fail until it is installed ('apt-get install docker-compose')."
 fi
 
 say "all tools ready in $bin"

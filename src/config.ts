@@ -43,14 +43,21 @@ export const configSchema = z.object({
   SECRETS_KEY_ID: z.string().default('k1'),
   SECRETS_OLD_KEYS: csv.optional(),
 
-  /** 'auto': couriers without credentials in the database use the local simulators (never in production). */
+  /**
+   * auto: a courier without stored credentials uses its local simulator, except in production, where it
+   * fails loudly; live: never the simulators; simulator: always the simulators (demos, docker-compose).
+   */
   COURIER_MODE: z.enum(['auto', 'live', 'simulator']).default('auto'),
+  /** Where the courier simulators listen: shiprocket on the base port, delhivery +1, icarry +2. */
+  SIMULATOR_HOST: z.string().default('127.0.0.1'),
   SIMULATOR_BASE_PORT: port.default(4100),
   /** Divides the simulators' scripted delays: 3600 plays an hour of courier time per second. */
   SIMULATOR_TIME_SCALE: z.coerce.number().positive().default(720),
 
   NDR_RESPONSE_HOURS: z.coerce.number().positive().default(24),
   NDR_MAX_REATTEMPTS: z.coerce.number().int().min(0).default(2),
+  /** Courier used when the ship request names none (the store ships with iCarry today). */
+  DEFAULT_COURIER: z.enum(['shiprocket', 'delhivery', 'icarry']).default('icarry'),
   /** Weight used for an item whose weight string cannot be parsed ("500g", "1kg"); 0 makes it an error. */
   DEFAULT_ITEM_WEIGHT_GRAMS: z.coerce.number().int().min(0).default(500),
 
@@ -83,7 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.NODE_ENV === 'production') {
     const missing = (['ADMIN_API_TOKENS', 'SECRETS_KEY', 'TEMPORAL_ADDRESS', 'MONGODB_URI'] as const).filter((k) => !c[k]);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`);
-    if (c.COURIER_MODE === 'simulator') throw new ConfigError('Invalid configuration:\n  COURIER_MODE: simulator is not allowed when NODE_ENV=production');
   }
   return c;
 }
