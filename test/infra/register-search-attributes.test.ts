@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
+import { msToTs } from '@temporalio/common/lib/time';
 import { registerSearchAttributes } from '../../src/infra/register-search-attributes';
 
 describe('registerSearchAttributes (the docker-compose setup step)', () => {
@@ -8,7 +9,7 @@ describe('registerSearchAttributes (the docker-compose setup step)', () => {
     const namespace = `sa-probe-${Date.now()}`;
     const conn = await Connection.connect({ address });
     try {
-      await conn.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+      await conn.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
       const added = await registerSearchAttributes(address, namespace);
       expect(added.sort()).toEqual(['Awb', 'Courier', 'ExpectedDeliveryAt', 'NdrOpen', 'OrderId', 'ShipmentStatus']);
       expect(await registerSearchAttributes(address, namespace)).toEqual([]);
