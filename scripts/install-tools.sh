@@ -16,13 +16,15 @@ tools="${WAYBILL_TOOLS_DIR:-$root/.tools}"
 bin="$tools/bin"
 mkdir -p "$bin"
 
+quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1   # --quiet: silent when everything is already installed
 step=0; total=4
-say() { printf '[install-tools %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+say() { [ "$quiet" = 1 ] || printf '[install-tools %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 begin() { step=$((step + 1)); say "($step/$total) $*"; }
 die() { printf '[install-tools] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Print a dot every 10 s so a long build shows it is alive.
 with_progress() {
+  quiet=0   # something is being built: always show progress
   local label="$1"; shift
   local start=$SECONDS
   "$@" &

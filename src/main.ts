@@ -2,15 +2,17 @@
 // elsewhere it runs the embedded Temporal dev server (SQLite under DATA_DIR, Web UI) and FerretDB, then
 // the courier simulators (when couriers have no credentials), the worker and the API as child
 // processes; prints the URLs once /readyz answers; Ctrl-C stops everything, children first.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from './config';
 import { withDevSecrets } from './infra/dev-secrets';
-import { startFerretDb } from './infra/ferretdb';
+import { ferretdbPath, startFerretDb } from './infra/ferretdb';
 import { startProcess, waitForPort, type ManagedProcess } from './infra/processes';
 import { registerSearchAttributes } from './infra/register-search-attributes';
 import { waitForTemporal } from './infra/temporal-connection';
-import { startTemporalDev } from './infra/temporal-dev';
+import { startTemporalDev, temporalCliPath } from './infra/temporal-dev';
 
 const started: ManagedProcess[] = [];
 let stopping = false;
@@ -65,6 +67,13 @@ async function main(config: Config & { ADMIN_API_TOKENS: string[]; SECRETS_KEY: 
   const toolsDir = resolve(config.TOOLS_DIR);
   const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   const mongoUri = config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`;
+
+  const needed = [...(config.TEMPORAL_ADDRESS ? [] : [temporalCliPath(toolsDir)]), ...(config.MONGODB_URI ? [] : [ferretdbPath(toolsDir)])];
+  if (needed.some((p) => !existsSync(p))) {
+    say('local tools missing: running scripts/install-tools.sh (first run only; a few minutes)');
+    const r = spawnSync('bash', [resolve(__dirname, '../scripts/install-tools.sh')], { stdio: 'inherit', env: { ...process.env, WAYBILL_TOOLS_DIR: toolsDir } });
+    if (r.status !== 0) throw new Error('installing the local tools failed (see above)');
+  }
 
   const servers: Array<Promise<ManagedProcess>> = [];
   if (!config.TEMPORAL_ADDRESS) {
