@@ -71,8 +71,10 @@ export function isTokenEnvMismatch(text: string): boolean {
  *   since callers read not_found as "this AWB does not exist".
  */
 export function classifyHttpFailure(op: string, res: HttpResponse, nowMs: number, scrub: Scrub): CourierError {
-  const body = looksLikeHtml(res) ? undefined : parseJsonLenient(res.text);
-  const messages = scrub(body !== undefined ? bodyMessages(body) || res.text : '').slice(0, 300);
+  // HTML is a WAF or error page: its markup says nothing useful. Plain text is kept (scrubbed).
+  const html = looksLikeHtml(res);
+  const body = html ? undefined : parseJsonLenient(res.text);
+  const messages = scrub(html ? '' : body !== undefined ? bodyMessages(body) || res.text : res.text.trim()).slice(0, 300);
   const details = { httpStatus: res.status, courierMessage: messages || undefined };
 
   if (isTokenEnvMismatch(res.text)) return err(op, 'permanent', 'auth_rejected', TOKEN_ENV_HINT, details);
