@@ -5,7 +5,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CourierId, EventSource, TrackingEvent } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
 import type { NdrReason, OrderStatus, ShipmentStatus } from '../../domain/status';
-import type { CreateShipmentRequest } from '../../couriers/types';
+import type { CourierCapabilities, CreateShipmentRequest } from '../../couriers/types';
+import type { StatusMachine, Transition } from '../../domain/state-machine';
+import type { NotificationChannel, NotificationEvent } from '../../storage/types';
+
+export type { Transition };
 
 export const SHIPMENT_TASK_QUEUE = 'shipments';
 export const SHIPMENT_WORKFLOW_TYPE = 'shipmentWorkflow';
@@ -50,6 +54,8 @@ export interface ShipmentOptions {
   stuckAfterHours: Partial<Record<ShipmentStatus, number>>;
   /** Poll cadence overrides, minutes, by status. */
   pollMinutes: Partial<Record<ShipmentStatus | 'default' | 'webhooksFlowing', number>>;
+  /** Webhooks count as flowing (polls become a rare safety net) while the last one is at most this old. */
+  webhookFreshHours: number;
   /** Channels switched on for this order's customer notifications. */
   notify: { email: boolean; whatsapp: boolean; adminEmail: boolean };
   /** Test hook: continue-as-new once history exceeds this many events (in addition to the server's suggestion). */
@@ -97,6 +103,10 @@ export interface NdrState {
   openedAt: string;
   deadlineAt: string;
   escalated: boolean;
+  /** Why it went to ops (no NDR API, attempts exhausted, courier refused the action). */
+  escalationReason?: string;
+  /** Key of the scan that opened or last re-opened it: a new failed attempt has a new key. */
+  lastEventKey?: string;
   resolution?: { action: NdrAction; by: 'customer' | 'admin' | 'default'; at: string; sentToCourier: boolean; courierReference?: string; error?: string };
 }
 
@@ -121,7 +131,11 @@ export interface TrackingView {
   expectedDeliveryAt?: string;
   ndr?: NdrState;
   manual?: ManualStatus;
+  /** Every change of the reported status, with its source (booking, webhook, poll, manual) and time. */
+  transitions: Transition[];
   stuck: boolean;
+  /** Last polling failure the courier reported, if the latest poll failed. */
+  pollError?: string;
   lastEventAt?: string;
   lastSyncAt?: string;
   lastWebhookAt?: string;
@@ -129,17 +143,52 @@ export interface TrackingView {
   updatedAt: string;
 }
 
-/** Compact state carried across continue-as-new. */
-export interface CarriedState {
-  view: TrackingView;
-  /** Dedupe keys of every event ever seen (bounded). */
-  seenKeys: string[];
-  /** Message request ids already handled (updates), so a retried update is answered, not re-applied. */
-  handledRequests: string[];
-  /** Notifications already sent: `${event}:${channel}`. */
-  notified: string[];
-  pendingEvents: Array<{ events: TrackingEvent[]; source: EventSource; receivedAt: string }>;
+/** A notification the workflow decided to send and has not seen confirmed yet. */
+export interface NotificationIntent {
+  event: NotificationEvent;
+  channel: NotificationChannel;
+  /** Facts the message needs, captured when the milestone happened (no personal data). */
+  facts: Record<string, string | number | boolean>;
 }
+
+/** The workflow's whole state, JSON-plain; carried as is across continue-as-new. */
+export interface ShipmentState {
+  orderId: string;
+  courier: CourierId;
+  /** The order as the courier needs it; replaced in part by an ops fix (retryBooking). Personal data. */
+  request: CreateShipmentRequest;
+  trackingPageUrl?: string;
+  booking: BookingState;
+  bookingAttempts: number;
+  capabilities?: CourierCapabilities;
+  /** Every distinct courier event, the derived and reported status, the manual override, transitions. */
+  machine: StatusMachine;
+  expectedDeliveryAt?: string;
+  courierStatus?: string;
+  location?: string;
+  ndr?: NdrState;
+  stuck: { flagged: boolean; at?: string; status?: ShipmentStatus };
+  lastEventAt?: string;
+  lastSyncAt?: string;
+  lastWebhookAt?: string;
+  pollError?: string;
+  /** `${event}:${channel}` confirmed sent or skipped. */
+  notified: string[];
+  /** Decided but not confirmed; re-issued after continue-as-new (the ledger makes that safe). */
+  pendingNotifications: NotificationIntent[];
+  /** Signals received and not yet applied. */
+  inbox: CourierEventSignal[];
+  /** Answers to updates already handled, by request id (bounded), so a retried request gets the same answer. */
+  results: Array<{ requestId: string; result: unknown }>;
+  /** Projection bookkeeping: last seq written, transitions already written to the order history. */
+  projection: { seq: number; transitionsWritten: number; pendingEventKeys: string[]; pendingNotes: Array<{ key: string; text: string; by: string; at: string }> };
+  /** Search attribute values last upserted (JSON), to upsert only on change. */
+  searchAttributes: string;
+  updatedAt: string;
+}
+
+/** Compact state carried across continue-as-new. */
+export type CarriedState = ShipmentState;
 
 export interface ShipmentResult {
   orderId: string;

@@ -1,0 +1,2 @@
+// Workflow bundle entry: workflow functions only (the worker bundles this file).
+export { shipmentWorkflow } from './shipment/workflow';

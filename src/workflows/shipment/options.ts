@@ -1,0 +1,23 @@
+// Defaults for ShipmentOptions. Pure: imported by the workflow and by the API (to show effective values).
+import { DEFAULT_MAX_NDR_REATTEMPTS, DEFAULT_NDR_RESPONSE_HOURS, WEBHOOK_FRESH_HOURS } from '../../domain/shipment-policy';
+import type { ShipmentOptions } from './contract';
+
+export const DEFAULT_SHIPMENT_OPTIONS: ShipmentOptions = {
+  ndrResponseHours: DEFAULT_NDR_RESPONSE_HOURS,
+  maxNdrReattempts: DEFAULT_MAX_NDR_REATTEMPTS,
+  stuckAfterHours: {},
+  pollMinutes: {},
+  webhookFreshHours: WEBHOOK_FRESH_HOURS,
+  notify: { email: true, whatsapp: true, adminEmail: true },
+};
+
+export function resolveOptions(partial: Partial<ShipmentOptions> | undefined): ShipmentOptions {
+  const p = partial ?? {};
+  return {
+    ...DEFAULT_SHIPMENT_OPTIONS,
+    ...p,
+    stuckAfterHours: { ...DEFAULT_SHIPMENT_OPTIONS.stuckAfterHours, ...p.stuckAfterHours },
+    pollMinutes: { ...DEFAULT_SHIPMENT_OPTIONS.pollMinutes, ...p.pollMinutes },
+    notify: { ...DEFAULT_SHIPMENT_OPTIONS.notify, ...p.notify },
+  };
+}
