@@ -110,6 +110,11 @@ export function createDelhiverySimulator(opts: DelhiverySimulatorOptions): Delhi
   };
 
   mountControlRoutes(app, sim, (secret) => void (webhookSecret = secret));
+  // Bodies are read before fault injection, so injected latency sits between Delhivery receiving a
+  // request and answering it: a client that times out has lost the answer to a request that was still
+  // processed, the case idempotent booking exists for. (The routes' own parsers then skip.)
+  app.post('/api/cmu/create.json', express.text({ type: () => true, limit: '2mb' }));
+  app.post(['/api/p/edit', '/api/p/update'], express.json({ type: () => true }));
   app.use(faults.middleware);
   app.use(createRoutes(ctx));
   app.use(trackingRoutes(ctx));

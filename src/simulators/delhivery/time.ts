@@ -21,9 +21,23 @@ export function istEndOfDay(date: string): string {
   return `${date}T23:59:59`;
 }
 
-/** Deterministic sub-second jitter so fractions vary like real scans do. */
+/**
+ * Deterministic sub-second jitter, shaped so the fractions come out with 0 to 3 digits (".373", ".44",
+ * ".5", none) as Delhivery's do.
+ */
 export function jitterMs(awb: string, seq: number): number {
   let h = 2166136261;
   for (const ch of `${awb}:${seq}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return (h >>> 0) % 1000;
+  h >>>= 0;
+  const ms = 1 + ((h >>> 2) % 999);
+  switch (h % 4) {
+    case 0:
+      return 0;
+    case 1:
+      return Math.ceil(ms / 100) * 100 - (ms > 900 ? 100 : 0);
+    case 2:
+      return Math.ceil(ms / 10) * 10 - (ms > 990 ? 10 : 0);
+    default:
+      return ms;
+  }
 }

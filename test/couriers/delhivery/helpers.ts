@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { MockAgent, type MockPool } from 'undici';
+import { MockAgent, type Interceptable } from 'undici';
 import { createDelhiveryClient, type DelhiveryConfigInput } from '../../../src/couriers/delhivery';
 import type { CourierCallObservation, CourierClient, CreateShipmentRequest } from '../../../src/couriers/types';
 import { createDelhiverySimulator, type DelhiverySimulator, type DelhiverySimulatorOptions } from '../../../src/simulators/delhivery';
@@ -56,14 +56,14 @@ export interface Recorded {
 
 export interface MockedDelhivery extends Recorded {
   agent: MockAgent;
-  pool: MockPool;
+  pool: Interceptable;
   client: CourierClient;
 }
 
 export function mockDelhivery(config: Partial<DelhiveryConfigInput> = {}): MockedDelhivery {
   const agent = new MockAgent();
   agent.disableNetConnect();
-  const pool = agent.get(BASE);
+  const pool = agent.get<Interceptable>(BASE);
   const recorded: Recorded = { observations: [], unmapped: [] };
   const client = createDelhiveryClient(
     { apiToken: TOKEN, warehouseName: WAREHOUSE, ...config },
@@ -94,7 +94,7 @@ export function headersOf(h: unknown): Record<string, string> {
 
 /** Intercepts one request and answers it; the returned array fills with what was sent. */
 export function answer(
-  pool: MockPool,
+  pool: Interceptable,
   match: { path: string | RegExp | ((p: string) => boolean); method?: string },
   status: number,
   body: string | object,
