@@ -222,8 +222,9 @@ function normaliseLabel(label: string): Normalised {
 }
 
 /**
- * The best available reading of a current status: the shipment enum first, then the order enum, then
- * the label text. Returns undefined when the payload carries none of them.
+ * The best available reading of a current status: the shipment enum first, then the order enum. The
+ * label text is read only when neither id is present: an unknown id stays unmapped even if its label
+ * looks familiar, so that new codes get noticed. Returns undefined when the payload carries none.
  */
 export function normaliseCurrentStatus(input: { shipmentStatusId?: unknown; orderStatusId?: unknown; label?: unknown }): Normalised | undefined {
   const candidates: Normalised[] = [];
@@ -231,7 +232,7 @@ export function normaliseCurrentStatus(input: { shipmentStatusId?: unknown; orde
   if (shipmentId !== undefined) candidates.push(normaliseStatusId('shipment', shipmentId));
   const orderId = toStatusId(input.orderStatusId);
   if (orderId !== undefined) candidates.push(normaliseStatusId('order', orderId));
-  if (typeof input.label === 'string' && input.label.trim() !== '') candidates.push(normaliseLabel(input.label.trim()));
+  if (candidates.length === 0 && typeof input.label === 'string' && input.label.trim() !== '') candidates.push(normaliseLabel(input.label.trim()));
   if (candidates.length === 0) return undefined;
   // The first known reading wins; every unknown code met on the way is still reported.
   const unknownCodes = candidates.flatMap((c) => c.unknownCodes);
