@@ -10,6 +10,8 @@ export const TOKEN_REFRESH_AFTER_MS = 9 * 24 * 3_600_000;
  */
 export class TokenCache {
   private current: { token: string; obtainedAt: number } | undefined;
+  /** The last token dropped: error bodies of calls still in flight may echo it. */
+  private dropped: string | undefined;
   private inflight: Promise<string> | undefined;
 
   constructor(
@@ -37,11 +39,14 @@ export class TokenCache {
    * the same old token, the first one's fresh login is not thrown away by the others.
    */
   invalidate(token: string): void {
-    if (this.current?.token === token) this.current = undefined;
+    if (this.current?.token === token) {
+      this.current = undefined;
+      this.dropped = token;
+    }
   }
 
-  /** The cached token, for scrubbing it out of error text. */
-  peek(): string | undefined {
-    return this.current?.token;
+  /** Tokens that may still appear in error text, to scrub them out. */
+  secrets(): Array<string | undefined> {
+    return [this.current?.token, this.dropped];
   }
 }

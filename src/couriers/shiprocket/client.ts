@@ -42,7 +42,7 @@ export class ShiprocketApi {
     this.http = new CourierHttp('shiprocket', { now: deps.now }, {
       timeoutMs: config.timeoutMs,
       dispatcher,
-      secrets: () => [this.config.password, this.tokens.peek()],
+      secrets: () => [this.config.password, ...this.tokens.secrets()],
     });
     this.tokens = new TokenCache(() => this.login(), deps.now);
   }

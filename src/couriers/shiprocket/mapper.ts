@@ -129,9 +129,13 @@ export function toNdrActionBody(action: NdrAction): NdrActionBody {
 /** track_url comes as "https://shiprocket.co//tracking/<awb>"; customers get it without the double slash. */
 export function trackingUrl(awb: string, fromApi?: string | null): string {
   if (fromApi && /^https?:\/\//i.test(fromApi)) {
-    const u = new URL(fromApi);
-    u.pathname = u.pathname.replace(/\/{2,}/g, '/');
-    return u.toString();
+    try {
+      const u = new URL(fromApi);
+      u.pathname = u.pathname.replace(/\/{2,}/g, '/');
+      return u.toString();
+    } catch {
+      // A malformed link is no reason to lose the tracking result: fall through to the known pattern.
+    }
   }
   return `https://shiprocket.co/tracking/${encodeURIComponent(awb)}`;
 }

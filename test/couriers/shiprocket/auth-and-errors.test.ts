@@ -189,4 +189,14 @@ describe('error classification', () => {
     expect(everything).not.toContain(PASSWORD);
     expect(errs[1]).toMatchObject({ code: 'invalid_request', details: { courierMessage: 'token [REDACTED] invalid (password: [REDACTED] is wrong)' } });
   });
+
+  it('still scrubs a token dropped after a 401 when a later error echoes it', async () => {
+    h = harness();
+    h.login('token-before-401');
+    h.login('token-after-401');
+    track(401, { message: 'Unauthenticated.', status_code: 401 });
+    track(500, { message: 'upstream rejected token-before-401', status_code: 500 });
+    const err = await rejection(h.client.track(ref));
+    expect(JSON.stringify([(err as Error).message, (err as CourierError).details])).not.toContain('token-before-401');
+  });
 });

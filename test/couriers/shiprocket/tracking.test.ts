@@ -90,6 +90,15 @@ describe('track', () => {
     // Reported once each, naming the enum; the familiar label does not hide the unknown id.
     expect(h.unmapped.sort()).toEqual(['shipment:98', 'shipment:99']);
   });
+
+  it('falls back to the known tracking link when track_url is malformed', async () => {
+    h = harness();
+    h.login();
+    const payload = fixture('track-awb-delivered') as { tracking_data: Record<string, unknown> };
+    payload.tracking_data.track_url = 'https://';
+    h.pool.intercept({ path: `${BASE}/courier/track/awb/${AWB}`, method: 'GET' }).reply(200, payload, JSON_HEADERS);
+    expect(await h.client.track(ref())).toMatchObject({ kind: 'tracked', trackingUrl: `https://shiprocket.co/tracking/${AWB}` });
+  });
 });
 
 describe('trackMany', () => {
