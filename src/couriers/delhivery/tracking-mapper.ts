@@ -139,8 +139,14 @@ export function mapTrackedShipment(shipment: DlvShipment): MappedShipment | unde
   const rtoStartedAt = parseCourierTime(shipment.RTOStartedDate);
   const unknown = new Set<string>();
   const events: TrackingEvent[] = [];
+  // "First RT scan" needs chronological order; Delhivery lists oldest first, but nothing promises it.
+  // Array.prototype.sort is stable, so scans sharing a second keep Delhivery's order.
+  const ordered = rawScans(shipment)
+    .map((scan) => ({ scan, at: parseCourierTime(scan.time) ?? '' }))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+    .map((x) => x.scan);
   let seenRt = false;
-  for (const scan of rawScans(shipment)) {
+  for (const scan of ordered) {
     const isRt = (scan.statusType ?? '').trim().toUpperCase() === 'RT';
     const mapped = scanEvent(awb, scan, { rtoStartedAt, isFirstRtInHistory: isRt ? !seenRt : undefined });
     if (isRt) seenRt = true;
@@ -148,8 +154,6 @@ export function mapTrackedShipment(shipment: DlvShipment): MappedShipment | unde
     events.push(mapped.event);
     if (mapped.unknownCode) unknown.add(mapped.unknownCode);
   }
-  // Stable: scans sharing a second keep Delhivery's order.
-  events.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
 
   let status: ShipmentStatus | null = events.length > 0 ? events[events.length - 1]!.status : null;
   const current = shipment.Status;
@@ -164,7 +168,7 @@ export function mapTrackedShipment(shipment: DlvShipment): MappedShipment | unde
       statusType: scan.statusType,
       status: scan.status,
       nsl: scan.nsl,
-      firstRtoScan: at ? firstRtoScan(scan, at, rtoStartedAt, isRt ? !earlierRt : undefined) : isRt ? !earlierRt : undefined,
+      firstRtoScan: at ? firstRtoScan(scan, at, rtoStartedAt, !earlierRt) : isRt ? !earlierRt : undefined,
     });
     status = mapped.status;
     if (mapped.unknownCode) unknown.add(codeOf(scan));

@@ -1,17 +1,22 @@
 // What the Delhivery simulator accepts and sends unless told otherwise (documented in docs/couriers/delhivery.md).
+// Token, warehouse and webhook settings come from the shared SIMULATOR_DEFAULTS, so the worker's registry
+// and the API's webhook auth, which read the same table, work against this simulator unchanged.
+import { SIMULATOR_DEFAULTS } from '../defaults';
 import type { SimulatorOptions } from '../types';
 
+const shared = SIMULATOR_DEFAULTS.delhivery;
+
 export const SIM_DEFAULTS = {
-  /** `Authorization: Token sim-delhivery-token`. */
-  token: 'sim-delhivery-token',
+  /** `Authorization: Token <token>`. */
+  token: shared.apiKey,
   /** A token "from the other environment": create answers with Delhivery's end_date error. */
   otherEnvToken: 'sim-delhivery-staging-token',
   /** The one registered pickup location; matched case-sensitively, as Delhivery does. */
-  warehouse: 'Waybill Sim Warehouse',
+  warehouse: shared.fields.warehouseName ?? 'WAYBILL-SIM-WH',
   /** The client name Delhivery shows as SenderName and in create responses. */
   clientName: 'WAYBILLSIM-do',
-  webhookSecret: 'sim-delhivery-webhook-secret',
-  webhookHeader: 'authorization',
+  webhookSecret: shared.webhookSecret,
+  webhookHeader: shared.fields.webhookHeaderName ?? 'authorization',
   /** Sent as `Authorization: Bearer <secret>`, the example in Delhivery's webhook requirement form. */
   webhookScheme: 'Bearer' as 'Bearer' | 'Token' | 'raw',
   /** Requests per 5 minutes per client IP before the WAF answers 403 (Delhivery's published limits). */

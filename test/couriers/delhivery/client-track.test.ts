@@ -110,6 +110,19 @@ describe('track: real captures', () => {
     expect(r.events.filter((e) => e.rawLabel.startsWith('RT/')).map((e) => e.status)).toEqual(['rto_initiated', 'rto_in_transit', 'rto_in_transit', 'rto_in_transit']);
   });
 
+  it('scans listed newest first still come back oldest first, with the same RTO phases', async () => {
+    const m = mockDelhivery();
+    const body = fixture<Record<string, any>>('track-rto.json');
+    body.ShipmentData[0].Shipment.RTOStartedDate = null;
+    body.ShipmentData[0].Shipment.Scans.reverse();
+    answer(m.pool, { path: TRACK('waybill=26805710004199') }, 200, body);
+    const r = await m.client.track(ref('26805710004199'));
+    if (r.kind !== 'tracked') throw new Error('expected tracked');
+    const times = r.events.map((e) => e.occurredAt);
+    expect(times).toEqual([...times].sort());
+    expect(r.events.filter((e) => e.rawLabel.startsWith('RT/')).map((e) => e.status)).toEqual(['rto_initiated', 'rto_in_transit', 'rto_in_transit', 'rto_in_transit']);
+  });
+
   it('manifested, nothing moved yet: tracked with status booked (not not_yet)', async () => {
     const m = mockDelhivery();
     answer(m.pool, { path: TRACK('waybill=26805710004130') }, 200, fixture('track-manifested.json'));

@@ -1,5 +1,6 @@
 // Injected faults on the simulator, as the client classifies them.
 import { afterEach, describe, expect, it } from 'vitest';
+import { SIM_DEFAULTS } from '../../../src/simulators/delhivery';
 import { advance, failure, sampleRequest, startSim, type RunningSim } from './helpers';
 
 let s: RunningSim | undefined;
@@ -58,6 +59,6 @@ describe('fault injection', () => {
     s.sim.faults.set({ timeoutRate: 1, seed: 7 });
     const e = await failure(s.client.track(ref('37140100000001')));
     expect([e.kind, e.code]).toEqual(['transient', 'timeout']);
-    expect(e.message).not.toContain('sim-delhivery-token');
+    expect(e.message).not.toContain(SIM_DEFAULTS.token);
   });
 });

@@ -51,7 +51,7 @@ describe('booking', () => {
   });
 
   it.each([
-    ['a wrong-case warehouse', {}, { warehouseName: SIM_DEFAULTS.warehouse.toUpperCase() }, sampleRequest(), 'invalid_request', /case-sensitive/],
+    ['a wrong-case warehouse', {}, { warehouseName: SIM_DEFAULTS.warehouse.toLowerCase() }, sampleRequest(), 'invalid_request', /case-sensitive/],
     ['an unserviceable pincode', {}, {}, sampleRequest({ consignee: { ...sampleRequest().consignee, pincode: '900001' } }), 'unserviceable', /non serviceable pincode/],
     ['the other environment\'s token', {}, { apiToken: SIM_DEFAULTS.otherEnvToken }, sampleRequest(), 'auth_rejected', /staging and production/],
     ['a bad token', {}, { apiToken: 'not-the-sim-token' }, sampleRequest(), 'auth_rejected', /HTTP 401/],
@@ -133,6 +133,16 @@ describe('tracking through scenarios', () => {
     const r = tracked(await s.client.track({ orderId: 'ORD-1001', awb }));
     expect(r.status).toBe(end);
     expect(milestones(r)).toEqual(s.sim.engine.get(awb)!.scans.map((x) => x.status));
+  });
+
+  it('cancelled_before_pickup: a forward cancellation never shows in Delhivery\'s tracking (stays manifested)', async () => {
+    s = await startSim({ defaultScenario: 'cancelled_before_pickup' });
+    const { awb } = await s.client.createShipment(sampleRequest());
+    advance(s, 200);
+    expect(s.sim.engine.get(awb)!.scans.map((x) => x.status)).toEqual(['pickup_scheduled', 'cancelled']);
+    const r = tracked(await s.client.track({ orderId: 'ORD-1001', awb }));
+    expect(r.status).toBe('pickup_scheduled');
+    expect(r.events.map((e) => e.rawCode)).toEqual(['X-UCI', 'FMPUR-101']);
   });
 
   it('silent: manifested and never scanned stays tracked/booked', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { MockAgent, type Interceptable } from 'undici';
 import { createDelhiveryClient, type DelhiveryConfigInput } from '../../../src/couriers/delhivery';
 import type { CourierCallObservation, CourierClient, CreateShipmentRequest } from '../../../src/couriers/types';
-import { createDelhiverySimulator, type DelhiverySimulator, type DelhiverySimulatorOptions } from '../../../src/simulators/delhivery';
+import { createDelhiverySimulator, SIM_DEFAULTS, type DelhiverySimulator, type DelhiverySimulatorOptions } from '../../../src/simulators/delhivery';
 import { ManualClock } from '../../../src/simulators/scenario';
 
 export const BASE = 'https://track.delhivery.com';
@@ -140,7 +140,7 @@ export async function startSim(
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const recorded: Recorded = { observations: [], unmapped: [] };
   const client = createDelhiveryClient(
-    { baseUrl, apiToken: 'sim-delhivery-token', warehouseName: 'Waybill Sim Warehouse', timeoutMs: 2_000, ...clientConfig },
+    { baseUrl, apiToken: SIM_DEFAULTS.token, warehouseName: SIM_DEFAULTS.warehouse, timeoutMs: 2_000, ...clientConfig },
     { now: () => clock.now(), observe: (o) => recorded.observations.push(o), onUnmappedStatus: (_c, code) => recorded.unmapped.push(code) },
   );
   return {
