@@ -40,6 +40,7 @@ export function toCreateOrderBody(req: CreateShipmentRequest, config: Shiprocket
     billing_address: c.address1,
     // Shiprocket caps the city at 30 characters and refuses the whole order beyond that.
     billing_city: c.city.slice(0, CITY_MAX),
+    // Strings, as the official sample sends them, though the schema types them integer.
     billing_pincode: c.pincode,
     billing_state: c.state,
     billing_country: 'India',
