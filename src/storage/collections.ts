@@ -3,6 +3,7 @@
 import type { Db, IndexDescription } from 'mongodb';
 import type {
   AwbIndexDoc,
+  BookingJournalDoc,
   CourierSettingsDoc,
   InboxDoc,
   NotificationDoc,
@@ -19,6 +20,7 @@ export const COLLECTIONS = {
   inbox: 'webhook_inbox',
   notifications: 'notifications',
   couriers: 'couriers',
+  bookingJournal: 'booking_journal',
 } as const;
 
 export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
@@ -35,6 +37,7 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   inbox: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'relay_queue' }, { key: { courier: 1, receivedAt: -1 }, name: 'courier_received' }],
   notifications: [{ key: { orderId: 1 }, name: 'order' }, { key: { status: 1, channel: 1 }, name: 'status_channel' }],
   couriers: [],
+  bookingJournal: [],
 };
 
 export function collections(db: Db) {
@@ -46,6 +49,7 @@ export function collections(db: Db) {
     inbox: db.collection<InboxDoc>(COLLECTIONS.inbox),
     notifications: db.collection<NotificationDoc>(COLLECTIONS.notifications),
     couriers: db.collection<CourierSettingsDoc>(COLLECTIONS.couriers),
+    bookingJournal: db.collection<BookingJournalDoc>(COLLECTIONS.bookingJournal),
   };
 }
 export type Collections = ReturnType<typeof collections>;

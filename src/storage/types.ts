@@ -110,6 +110,18 @@ export interface NotificationDoc {
   updatedAt: string;
 }
 
+/** One courier booking attempt per order (iCarry cannot be asked whether it already booked an order). */
+export interface BookingJournalDoc {
+  _id: string; // `${courier}:${orderId}`
+  courier: CourierId;
+  orderId: string;
+  state: 'in_flight' | 'in_doubt' | 'booked';
+  since: number;
+  reason?: string;
+  shipmentId?: string;
+  booking?: Record<string, unknown>;
+}
+
 export interface EncryptedValue {
   /** AES-256-GCM: key id, 12-byte IV, ciphertext and tag, base64. */
   kid: string;
