@@ -108,8 +108,9 @@ export function buildEvents(
     const lastStatusScan = [...mapped].reverse().find((m) => m.srStatus !== undefined);
     const said = current.shipmentStatusId !== undefined && lastStatusScan?.srStatus === current.shipmentStatusId;
     const at = current.at ?? events[events.length - 1]?.occurredAt;
-    if (!said && at && !events.some((e) => e.key === eventKey(awb, current.normalised.rawCode.replace(/^(shipment|order|label):/, ''), at))) {
-      events.push(currentStatusEvent(awb, current.normalised, at, current.text));
+    const synthetic = !said && at ? currentStatusEvent(awb, current.normalised, at, current.text) : undefined;
+    if (synthetic && !events.some((e) => e.key === synthetic.key)) {
+      events.push(synthetic);
       events.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
     }
     unknownCodes.push(...current.normalised.unknownCodes);
