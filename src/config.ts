@@ -53,6 +53,8 @@ export const configSchema = z.object({
   SIMULATOR_BASE_PORT: port.default(4100),
   /** Divides the simulators' scripted delays: 3600 plays an hour of courier time per second. */
   SIMULATOR_TIME_SCALE: z.coerce.number().positive().default(720),
+  /** Where the simulators push their webhooks (the API as they can reach it); default PUBLIC_BASE_URL. */
+  SIMULATOR_WEBHOOK_BASE_URL: z.url().optional(),
 
   NDR_RESPONSE_HOURS: z.coerce.number().positive().default(24),
   NDR_MAX_REATTEMPTS: z.coerce.number().int().min(0).default(2),
