@@ -58,6 +58,8 @@ export const configSchema = z.object({
 
   NDR_RESPONSE_HOURS: z.coerce.number().positive().default(24),
   NDR_MAX_REATTEMPTS: z.coerce.number().int().min(0).default(2),
+  /** Pincode of the pickup warehouse: serviceability is checked from here (ICARRY_PICKUP_PINCODE in the store). */
+  PICKUP_PINCODE: z.string().regex(/^[1-9]\d{5}$/, 'a 6-digit pincode').default('560068'),
   /** Courier used when the ship request names none (the store ships with iCarry today). */
   DEFAULT_COURIER: z.enum(['shiprocket', 'delhivery', 'icarry']).default('icarry'),
   /** Weight used for an item whose weight string cannot be parsed ("500g", "1kg"); 0 makes it an error. */

@@ -5,6 +5,7 @@ import { parseJsonLenient, type CourierHttp } from '../common/http';
 import type { IcarrySession } from './auth';
 import type { IcarryConfig } from './config';
 import { encodeForm, type FormFields } from './form';
+import { quoteLongAwbs } from './json';
 import { codeForRejection, isIpRejection, isTokenRejection, rejectionOf } from './replies';
 
 export type IcarryEndpoint =
@@ -17,8 +18,6 @@ export type IcarryEndpoint =
 
 export interface IcarryReply {
   body: Record<string, unknown>;
-  /** The body as sent, for values JSON.parse would damage (AWBs beyond 2^53 arrive as bare numbers). */
-  text: string;
 }
 
 export class IcarryApi {
@@ -59,7 +58,7 @@ export class IcarryApi {
         throw err;
       }
 
-      const parsed = parseJsonLenient(res.text);
+      const parsed = parseJsonLenient(quoteLongAwbs(res.text));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         // A PHP fatal error or an HTML page: nothing to act on, and worth another try.
         this.http.observe(operation, res.status, 'transient', started);
@@ -71,7 +70,7 @@ export class IcarryApi {
       const rejection = rejectionOf(reply);
       if (!rejection) {
         this.http.observe(operation, res.status, 'ok', started);
-        return { body: reply, text: res.text };
+        return { body: reply };
       }
 
       const message = this.http.scrub(rejection.text);

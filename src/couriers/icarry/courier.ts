@@ -84,7 +84,7 @@ export class IcarryCourier implements CourierClient {
       throw this.inDoubt(req.orderId, { state: 'in_doubt', orderId: req.orderId, since: at, reason });
     }
 
-    const booking = bookingFromReply(reply.body, reply.text, this.config.baseUrl);
+    const booking = bookingFromReply(reply.body, this.config.baseUrl);
     if (!booking.ok) {
       const reason = booking.problems.join('; ');
       const at = this.deps.now();

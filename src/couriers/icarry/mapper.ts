@@ -94,16 +94,13 @@ export function bookingFields(req: CreateShipmentRequest, config: IcarryConfig):
   };
 }
 
-/**
- * The booking reply → Booking. `awb` comes as a JSON number; one beyond 2^53 would be silently rounded
- * by JSON.parse, so it is then read from the raw text instead.
- */
-export function bookingFromReply(body: Record<string, unknown>, rawText: string, baseUrl: string): Mapped<Omit<Booking, 'recovered'>> & { shipmentId?: string } {
+/** The booking reply → Booking. `awb` comes as a JSON number (long ones quoted by json.ts first). */
+export function bookingFromReply(body: Record<string, unknown>, baseUrl: string): Mapped<Omit<Booking, 'recovered'>> & { shipmentId?: string } {
   const parsed = bookingReply.safeParse(body);
   if (!parsed.success) return { ok: false, problems: ['booking reply has no shipment_id'] };
   const r = parsed.data;
   const shipmentId = String(r.shipment_id);
-  const awb = typeof r.awb === 'number' && !Number.isSafeInteger(r.awb) ? /"awb"\s*:\s*"?(\d+)/.exec(rawText)?.[1] : awbString(r.awb);
+  const awb = awbString(r.awb);
   if (!awb) return { ok: false, problems: [`iCarry created shipment ${shipmentId} but returned no AWB`], shipmentId };
   const scheduled = /pick\s*up scheduled for\s*:\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)/i.exec(r.success ?? '')?.[1];
   return {

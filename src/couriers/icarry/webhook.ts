@@ -10,6 +10,7 @@ import { awbString, parseCourierTime } from '../common/units';
 import type { CourierWebhook, WebhookAuthConfig, WebhookParseResult, WebhookRequest } from '../types';
 import { ndrEvent, statusEvent } from './events';
 import { decodeForm } from './form';
+import { quoteLongAwbs } from './json';
 import { normaliseStatusCode } from './status-map';
 
 /**
@@ -111,7 +112,7 @@ function decodeBody(req: WebhookRequest): Record<string, unknown> | undefined {
   const text = req.rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
   if (text === '') return undefined;
   if (text.startsWith('{')) {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = JSON.parse(quoteLongAwbs(text));
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   }
   if (text.startsWith('[')) return undefined;

@@ -83,6 +83,13 @@ describe('status callback', () => {
     expect(polledKey).toBe('icarry:14100040123332:status:21');
   });
 
+  it('a numeric AWB too long for a JavaScript number keeps every digit, in status and NDR callbacks', () => {
+    const status = icarryWebhook.parse(req('{"callback_type":"sync_status","awb":12345678901234567891,"status":26}'));
+    expect(status.ok && status.events[0]!.awb).toBe('12345678901234567891');
+    const ndr = icarryWebhook.parse(req('{"callback_type":"ndr_status","ndr_data":[{"awb":98765432109876543210,"type":"REATTEMPT","date_added":"23/01/2025"}]}'));
+    expect(ndr.ok && ndr.events[0]!.key).toBe('icarry:98765432109876543210:ndr:REATTEMPT:2025-01-23');
+  });
+
   it('an unknown code is passed on unmapped, with status null', () => {
     expect(icarryWebhook.parse(req(statusJson(API_KEY, 99)))).toMatchObject({ ok: true, events: [{ status: null, unmapped: true, rawCode: '99' }] });
   });
