@@ -173,12 +173,14 @@ export class DelhiveryClient implements CourierClient {
    * read, leaves the action accepted: failing the call would make the caller submit it again.
    */
   private async checkUpl(ctx: CallCtx, awb: string, upl: string): Promise<NdrActionResult> {
+    const submitted = ctx.httpStatus;
     let outcome;
     try {
       const { json } = await this.send(ctx, 'ndrAction', 'GET', `/api/cmu/get_bulk_upl/${encodeURIComponent(upl)}`, 'verbose=true');
       outcome = parseUplStatus(json, awb);
     } catch (e) {
       if (!isCourierError(e)) throw e;
+      ctx.httpStatus = submitted; // observed as the submission that succeeded, not the status read
       return { accepted: true, reference: upl };
     }
     if (outcome.state === 'rejected') throw this.notAllowed(awb, this.http.scrub(outcome.remark).slice(0, 300), ctx.httpStatus);

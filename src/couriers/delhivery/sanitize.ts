@@ -14,7 +14,6 @@ const REPLACEMENTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/%/g, ' percent '], // "100% cotton" → "100 percent cotton"
   [/;/g, ','],
   [/\\/g, '/'],
-  // eslint-disable-next-line no-control-regex
   [/[\u0000-\u001f\u007f]/g, ' '],
 ];
 

@@ -161,6 +161,7 @@ describe('ndrAction', () => {
     answer(m.pool, { path: UPDATE, method: 'POST' }, 200, { request_id: UPL });
     answer(m.pool, { path: `/api/cmu/get_bulk_upl/${UPL}?verbose=true` }, 502, 'Bad Gateway', { 'content-type': 'text/plain' });
     await expect(m.client.ndrAction(ref, { type: 'reattempt' })).resolves.toEqual({ accepted: true, reference: UPL });
+    expect(m.observations).toEqual([{ courier: 'delhivery', operation: 'ndrAction', httpStatus: 200, outcome: 'ok', durationMs: 0 }]);
   });
 
   it('reschedule → DEFER_DLV with action_data.deferred_date; change_phone/address → EDIT_DETAILS', async () => {
