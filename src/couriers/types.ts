@@ -140,7 +140,12 @@ export interface WebhookAuthConfig {
 }
 
 export type WebhookParseResult =
-  | { ok: true; events: TrackingEvent[]; /** a stable id of the delivery for the inbox, when the body has one */ kind: string }
+  /**
+   * `kind` is a descriptive label for logs and metrics (e.g. 'scan', 'ndr_batch', or a courier-specific
+   * summary). Nothing relies on it for identity: the inbox dedupes on a hash of the raw body, the
+   * workflow on each event's key.
+   */
+  | { ok: true; events: TrackingEvent[]; kind: string }
   | { ok: false; error: string };
 
 export interface CourierWebhook {

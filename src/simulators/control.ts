@@ -25,7 +25,10 @@ export function mountControlRoutes(app: Express, sim: CourierSimulator, onWebhoo
   });
   r.post('/webhook', (req, res) => {
     const { url, duplicateRate, reorder, secret, retries } = req.body ?? {};
-    Object.assign(sim.pusher.options, { url, duplicateRate, reorder, retries });
+    // Only what the request names changes: posting {secret} alone must not clear the URL.
+    for (const [k, v] of Object.entries({ url, duplicateRate, reorder, retries })) {
+      if (v !== undefined) Object.assign(sim.pusher.options, { [k]: v });
+    }
     if (typeof secret === 'string' && onWebhookSecret) onWebhookSecret(secret);
     res.json({ ok: true });
   });

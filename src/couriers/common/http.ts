@@ -43,7 +43,11 @@ export class CourierHttp {
     this.dispatcher = options.dispatcher ?? shared;
   }
 
-  /** Sends the request. Throws CourierError (transient) only for network failures and timeouts. */
+  /**
+   * Sends the request. Throws CourierError (transient) only for network failures and timeouts, which it
+   * also reports to deps.observe: right for clients that observe per HTTP request (iCarry). A client that
+   * observes once per logical call builds its CourierHttp with deps lacking `observe` (Shiprocket, Delhivery).
+   */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const started = this.deps.now();
     const timeout = req.timeoutMs ?? this.timeoutMs;
