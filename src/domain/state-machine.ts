@@ -91,6 +91,8 @@ export interface FoldResult {
   appliedKeys: string[];
   /** The event that produced the final status, if any did. */
   lastApplied?: FoldableEvent;
+  /** Each status change of the fold, in courier time. */
+  path: Array<{ event: FoldableEvent; from: ShipmentStatus; to: ShipmentStatus }>;
 }
 
 /** Folds events (any order; they are sorted here) over a base status. */
@@ -98,14 +100,16 @@ export function foldStatus(base: ShipmentStatus, events: readonly FoldableEvent[
   let status = base;
   const appliedKeys: string[] = [];
   let lastApplied: FoldableEvent | undefined;
+  const path: FoldResult['path'] = [];
   for (const e of [...events].sort(compareEvents)) {
     if (canAdvance(status, e.status)) {
+      path.push({ event: e, from: status, to: e.status as ShipmentStatus });
       status = e.status as ShipmentStatus;
       appliedKeys.push(e.key);
       lastApplied = e;
     }
   }
-  return { status, appliedKeys, ...(lastApplied ? { lastApplied } : {}) };
+  return { status, appliedKeys, path, ...(lastApplied ? { lastApplied } : {}) };
 }
 
 export function createStatusMachine(base: ShipmentStatus = 'pending'): StatusMachine {
@@ -132,8 +136,8 @@ export interface IngestResult {
   machine: StatusMachine;
   /** Events not seen before (by key), as recorded. */
   added: RecordedEvent[];
-  /** Set when the effective status changed. */
-  transition?: Transition;
+  /** Status changes this call caused, oldest first (empty when the reported status did not move). */
+  transitions: Transition[];
 }
 
 /**
@@ -159,7 +163,7 @@ export function ingest(m: StatusMachine, incoming: readonly IncomingEvent[], sou
       applied: false,
     });
   }
-  if (added.length === 0) return { machine: m, added };
+  if (added.length === 0) return { machine: m, added, transitions: [] };
   return recompute({ ...m, events: [...m.events, ...added].sort(compareEvents) }, added, source, receivedAt);
 }
 
@@ -170,17 +174,36 @@ function recompute(m: StatusMachine, added: RecordedEvent[], source: EventSource
   const eff = effectiveStatus(m.status, fold.status, m.manual);
   const next: StatusMachine = { base: m.base, events, derived: fold.status, status: eff.status, transitions: m.transitions, ...(eff.manual ? { manual: eff.manual } : {}) };
   const addedOut = added.map((a) => events.find((e) => e.key === a.key) as RecordedEvent);
-  if (eff.status === m.status) return { machine: next, added: addedOut };
-  const cause = fold.lastApplied;
-  const transition: Transition = {
-    from: m.status,
-    to: eff.status,
-    source,
-    at: cause?.occurredAt ?? recordedAt,
-    recordedAt,
-    ...(cause ? { eventKey: cause.key } : {}),
-  };
-  return { machine: { ...next, transitions: [...m.transitions, transition] }, added: addedOut, transition };
+  const transitions = stepsTo(m, fold, added, eff.status, source, recordedAt);
+  if (transitions.length === 0) return { machine: next, added: addedOut, transitions };
+  return { machine: { ...next, transitions: [...m.transitions, ...transitions] }, added: addedOut, transitions };
+}
+
+/**
+ * The transitions to record for one message. A batch may carry several real steps (a poll that finds
+ * "out for delivery" then "undelivered"): those of its events that fall after the last recorded step
+ * in courier time are recorded one by one, so the order history shows the second attempt. Anything
+ * else (a late scan that rewrote the past, a manual hold, a sticky terminal) is recorded as one net
+ * change from the reported status to the new one.
+ */
+function stepsTo(m: StatusMachine, fold: FoldResult, added: RecordedEvent[], to: ShipmentStatus, source: EventSource, recordedAt: string): Transition[] {
+  const addedKeys = new Set(added.map((e) => e.key));
+  const lastCause = [...m.transitions].reverse().find((t) => t.eventKey !== undefined);
+  const after = lastCause ? Date.parse(lastCause.at) : -Infinity;
+  const out: Transition[] = [];
+  let from = m.status;
+  if (to === fold.status) {
+    for (const step of fold.path) {
+      if (!addedKeys.has(step.event.key) || Date.parse(step.event.occurredAt) <= after || step.to === from) continue;
+      out.push({ from, to: step.to, source, at: step.event.occurredAt, recordedAt, eventKey: step.event.key });
+      from = step.to;
+    }
+  }
+  if (from !== to) {
+    const cause = fold.lastApplied;
+    out.push({ from, to, source, at: cause?.occurredAt ?? recordedAt, recordedAt, ...(cause ? { eventKey: cause.key } : {}) });
+  }
+  return out;
 }
 
 /** Booking (or a booking retry) sets the base status the courier events fold over. */
@@ -193,8 +216,8 @@ export type ManualResult = { ok: true; result: IngestResult } | { ok: false; rea
 /** An admin's status. Refused once the shipment is final; otherwise it holds until the courier overtakes it. */
 export function setManualStatus(m: StatusMachine, req: { status: ShipmentStatus; by: string; reason: string; at: string }): ManualResult {
   if (isTerminal(m.status)) return { ok: false, reason: `shipment is already ${m.status}` };
-  if (req.status === m.status) return { ok: true, result: { machine: m, added: [] } };
+  if (req.status === m.status) return { ok: true, result: { machine: m, added: [], transitions: [] } };
   const manual: ManualOverride = { status: req.status, by: req.by, reason: req.reason, at: req.at, derivedAtSet: m.derived };
   const transition: Transition = { from: m.status, to: req.status, source: 'manual', at: req.at, recordedAt: req.at, by: req.by, reason: req.reason };
-  return { ok: true, result: { machine: { ...m, manual, status: req.status, transitions: [...m.transitions, transition] }, added: [], transition } };
+  return { ok: true, result: { machine: { ...m, manual, status: req.status, transitions: [...m.transitions, transition] }, added: [], transitions: [transition] } };
 }

@@ -46,7 +46,7 @@ describe('ingest', () => {
     m = ingest(m, [ev('e3', 'out_for_delivery', 300)], 'webhook', iso(301)).machine;
     const late = ingest(m, [ev('e1', 'picked_up', 100), ev('e2', 'in_transit', 200)], 'poll', iso(400));
     expect(late.machine.status).toBe('out_for_delivery');
-    expect(late.transition).toBeUndefined();
+    expect(late.transitions).toEqual([]);
     expect(late.machine.events.map((e) => e.key)).toEqual(['e1', 'e2', 'e3']);
     // In courier time the late scans came first, so they did move the shipment at their time.
     expect(late.machine.events.map((e) => e.applied)).toEqual([true, true, true]);
@@ -65,7 +65,17 @@ describe('ingest', () => {
 
   it('records each status change with its source and courier time', () => {
     const r = ingest(booked(), [ev('a', 'picked_up', 5)], 'poll', iso(9));
-    expect(r.transition).toEqual({ from: 'booked', to: 'picked_up', source: 'poll', at: iso(5), recordedAt: iso(9), eventKey: 'a' });
+    expect(r.transitions).toEqual([{ from: 'booked', to: 'picked_up', source: 'poll', at: iso(5), recordedAt: iso(9), eventKey: 'a' }]);
+  });
+
+  it('records every step of a batch that happened after the last recorded one (a second failed attempt)', () => {
+    let m = ingest(booked(), [ev('o1', 'out_for_delivery', 10), ev('u1', 'undelivered', 12)], 'webhook', iso(13)).machine;
+    const r = ingest(m, [ev('u2', 'undelivered', 40), ev('o2', 'out_for_delivery', 36)], 'poll', iso(41));
+    m = r.machine;
+    expect(r.transitions.map((t) => `${t.from}>${t.to}@${t.eventKey}`)).toEqual(['undelivered>out_for_delivery@o2', 'out_for_delivery>undelivered@u2']);
+    // A late scan that only rewrites the past is recorded as the net change it causes, if any.
+    const late = ingest(m, [ev('d0', 'delivered', 20)], 'poll', iso(42));
+    expect(late.transitions.map((t) => `${t.from}>${t.to}@${t.eventKey}`)).toEqual(['undelivered>delivered@d0']);
   });
 
   it('keeps a terminal status even when an earlier different terminal scan arrives later', () => {
@@ -88,7 +98,7 @@ describe('manual status', () => {
     const set = setManualStatus(m, { status: 'out_for_delivery', by: 'admin@store', reason: 'called the hub', at: iso(12) });
     if (!set.ok) throw new Error(set.reason);
     m = set.result.machine;
-    expect(set.result.transition?.source).toBe('manual');
+    expect(set.result.transitions[0]?.source).toBe('manual');
     m = ingest(m, [ev('b', 'undelivered', 20)], 'webhook', iso(21)).machine;
     expect(m.status).toBe('out_for_delivery');
     m = ingest(m, [ev('c', 'delivered', 30)], 'webhook', iso(31)).machine;
@@ -171,6 +181,10 @@ describe('state machine properties', () => {
           expect(got.status).toBe(want.status);
           expect(got.derived).toBe(want.derived);
           expect(got.events.map((e) => [e.key, e.applied])).toEqual(want.events.map((e) => [e.key, e.applied]));
+          // The recorded transitions form one chain from the booking to the reported status.
+          const chain = got.transitions;
+          chain.forEach((t, i) => expect(t.from).toBe(i === 0 ? 'pending' : chain[i - 1]?.to));
+          expect(chain.at(-1)?.to).toBe(got.status);
         },
       ),
       { numRuns: 500 },

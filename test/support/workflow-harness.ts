@@ -1,6 +1,6 @@
 // Runs shipment workflows against a test environment with the production activities over fakes.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { SHIPMENT_TASK_QUEUE, shipmentWorkflowId, type ShipmentInput } from '../../src/workflows/shipment/contract';
 import type { FakeWorld } from './workflow-fakes';
@@ -8,6 +8,18 @@ import { quietLogger, workflowBundle } from './workflow-env';
 import type { ActivityDeps } from '../../src/activities';
 
 let queueSeq = 0;
+
+// Activity failures are part of several scenarios; keep the test output to errors.
+let runtimeReady = false;
+function quietRuntime(): void {
+  if (runtimeReady) return;
+  runtimeReady = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed by another helper in this process.
+  }
+}
 
 export interface Harness {
   taskQueue: string;
@@ -17,6 +29,7 @@ export interface Harness {
 }
 
 export async function harness(env: TestWorkflowEnvironment, world: FakeWorld & { deps: ActivityDeps }): Promise<Harness> {
+  quietRuntime();
   const taskQueue = `${SHIPMENT_TASK_QUEUE}-t${process.pid}-${++queueSeq}`;
   const bundle = await workflowBundle();
   return {

@@ -313,8 +313,8 @@ class Shipment {
       }
       if (this.s.stuck.flagged) this.s.stuck = { flagged: false };
     }
-    if (r.transition) this.onTransition(r.transition, incoming);
-    else if (incoming) this.onRepeatedNdr(r, incoming);
+    for (const t of r.transitions) this.onTransition(t, incoming);
+    if (r.transitions.length === 0 && incoming) this.onRepeatedNdr(r, incoming);
   }
 
   private onTransition(t: Transition, incoming: TrackingEvent[] | undefined): void {
