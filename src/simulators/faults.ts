@@ -29,14 +29,19 @@ export function seededRandom(seed: number): () => number {
 }
 
 export class Faults {
-  private config: FaultConfig = {};
+  private config: FaultConfig;
   private rand: () => number = Math.random;
   private count = 0;
   readonly stats = { requests: 0, errors: 0, timeouts: 0, rateLimited: 0 };
   private readonly hanging = new Set<Response>();
 
+  /** `defaults` survive every set(): e.g. Delhivery rate-limits with 403, whatever a test injects. */
+  constructor(private readonly defaults: FaultConfig = {}) {
+    this.config = { ...defaults };
+  }
+
   set(config: FaultConfig): void {
-    this.config = { ...config };
+    this.config = { ...this.defaults, ...config };
     this.rand = config.seed === undefined ? Math.random : seededRandom(config.seed);
     this.count = 0;
   }

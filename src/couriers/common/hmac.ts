@@ -43,7 +43,10 @@ export function verifyHmac(
   return safeEqual(expected, parts.v1.toLowerCase());
 }
 
+/** Case-insensitive header lookup (Node lowercases incoming names; hand-built maps may not). */
 export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const v = headers[name.toLowerCase()];
+  const wanted = name.toLowerCase();
+  let v = headers[wanted];
+  if (v === undefined) for (const [k, val] of Object.entries(headers)) if (k.toLowerCase() === wanted) v = val;
   return Array.isArray(v) ? v[0] : v;
 }
