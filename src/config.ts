@@ -42,6 +42,17 @@ export const configSchema = z.object({
   SECRETS_KEY: z.string().optional(),
   SECRETS_KEY_ID: z.string().default('k1'),
   SECRETS_OLD_KEYS: csv.optional(),
+  /**
+   * AES-256-GCM key (base64 of 32 bytes) the Temporal payload codec encrypts personal data in history with;
+   * `kid:base64` pairs in CODEC_OLD_KEYS keep older history readable after a rotation.
+   */
+  CODEC_KEY: z.string().optional(),
+  CODEC_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default('c1'),
+  CODEC_OLD_KEYS: csv.optional(),
+  /** Browser origins of the Temporal Web UI allowed to call the codec server (with credentials). */
+  CODEC_CORS_ORIGINS: csv.default(['http://localhost:8233', 'http://127.0.0.1:8233', 'http://localhost:8080']),
+  /** Bearer tokens the codec server accepts, comma-separated; unset: no auth (keep it off public networks). */
+  CODEC_AUTH_TOKENS: csv.optional(),
 
   /**
    * auto: a courier without stored credentials uses its local simulator, except in production, where it
@@ -64,6 +75,11 @@ export const configSchema = z.object({
   DEFAULT_COURIER: z.enum(['shiprocket', 'delhivery', 'icarry']).default('icarry'),
   /** Weight used for an item whose weight string cannot be parsed ("500g", "1kg"); 0 makes it an error. */
   DEFAULT_ITEM_WEIGHT_GRAMS: z.coerce.number().int().min(0).default(500),
+
+  /** Worker's own Prometheus /metrics (courier calls, notifications); 0 turns it off. The API serves /metrics on PORT. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** The Temporal SDK's metrics of the worker (task slots, latencies, polls); 0 turns it off. */
+  WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 
   WORKER_ENABLED: bool.default(true),
   API_ENABLED: bool.default(true),
@@ -92,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   if (c.NODE_ENV === 'production') {
-    const missing = (['ADMIN_API_TOKENS', 'SECRETS_KEY', 'TEMPORAL_ADDRESS', 'MONGODB_URI'] as const).filter((k) => !c[k]);
+    const missing = (['ADMIN_API_TOKENS', 'SECRETS_KEY', 'TEMPORAL_ADDRESS', 'MONGODB_URI', 'CODEC_KEY'] as const).filter((k) => !c[k]);
     if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`);
   }
   return c;
