@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CourierError } from '../common/errors';
 
 export const ICARRY_DEFAULT_BASE_URL = 'https://www.icarry.in';
 
@@ -28,3 +29,14 @@ export const icarryConfigSchema = z.object({
 
 export type IcarryConfigInput = z.input<typeof icarryConfigSchema>;
 export type IcarryConfig = z.output<typeof icarryConfigSchema>;
+
+/**
+ * Settings → config, or a permanent CourierError naming each bad field and why. Values are never
+ * echoed: one of them is the API key.
+ */
+export function parseIcarryConfig(input: unknown): IcarryConfig {
+  const parsed = icarryConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
+  throw new CourierError('icarry', 'configure', 'permanent', 'invalid_request', `invalid iCarry settings (${fields.join('; ')})`);
+}

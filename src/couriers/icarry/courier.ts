@@ -51,8 +51,10 @@ export class IcarryCourier implements CourierClient {
       const reply = await this.api.post('checkServiceability', 'api_check_pincode', { pincode: req.deliveryPincode });
       return serviceabilityFromReply(reply.body, req);
     } catch (e) {
-      // iCarry documents success 0 for an unknown pincode; a worded refusal means the same thing.
-      if (isCourierError(e) && ['invalid_request', 'not_found', 'unserviceable'].includes(e.code)) {
+      // iCarry documents success 0 for an unknown pincode; a worded refusal under HTTP 200 means the
+      // same thing. A 4xx does not: a wrong base URL must not read as "unserviceable".
+      const worded = isCourierError(e) && (e.details.httpStatus ?? 0) >= 200 && (e.details.httpStatus ?? 0) < 300;
+      if (worded && ['invalid_request', 'not_found', 'unserviceable'].includes(e.code)) {
         return { serviceable: false, cod: false, prepaid: false, reason: e.details.courierMessage ?? e.message };
       }
       throw e;
@@ -91,7 +93,12 @@ export class IcarryCourier implements CourierClient {
       await this.journal.inDoubt(req.orderId, reason, at, booking.shipmentId);
       throw this.inDoubt(req.orderId, { state: 'in_doubt', orderId: req.orderId, since: at, reason, ...(booking.shipmentId ? { shipmentId: booking.shipmentId } : {}) });
     }
-    await this.journal.booked(req.orderId, booking.value, this.deps.now());
+    try {
+      await this.journal.booked(req.orderId, booking.value, this.deps.now());
+    } catch {
+      // The parcel is booked whatever the journal says. Its entry stays in_flight, so a retry is still
+      // refused rather than booking twice; handing the booking back is what matters now.
+    }
     return { ...booking.value, recovered: false };
   }
 
@@ -182,7 +189,7 @@ export class IcarryCourier implements CourierClient {
     const since = new Date(entry.since).toISOString();
     const what =
       entry.state === 'in_flight'
-        ? `another booking attempt for this order started at ${since} and has not finished`
+        ? `another booking attempt for this order started at ${since} and has not recorded an outcome (still running, or its worker stopped)`
         : `an attempt at ${since} ended without a clear answer (${entry.reason})${entry.shipmentId ? `; iCarry shipment id ${entry.shipmentId}` : ''}`;
     return new CourierError(
       'icarry',

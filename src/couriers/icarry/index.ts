@@ -4,10 +4,10 @@ import type { CourierClient, CourierDeps } from '../types';
 import { IcarrySession } from './auth';
 import { type BookingJournal, MemoryBookingJournal } from './booking-journal';
 import { IcarryApi } from './client';
-import { type IcarryConfigInput, icarryConfigSchema } from './config';
+import { type IcarryConfigInput, parseIcarryConfig } from './config';
 import { IcarryCourier } from './courier';
 
-export { icarryConfigSchema, ICARRY_DEFAULT_BASE_URL, type IcarryConfig, type IcarryConfigInput } from './config';
+export { icarryConfigSchema, parseIcarryConfig, ICARRY_DEFAULT_BASE_URL, type IcarryConfig, type IcarryConfigInput } from './config';
 export { icarryWebhook, icarryCallbackUrlToken, type IcarryWebhookRequest } from './webhook';
 export { ICARRY_BULK_TRACK_LIMIT } from './courier';
 export { MemoryBookingJournal, type BookingJournal, type JournalEntry } from './booking-journal';
@@ -20,14 +20,14 @@ export interface IcarryClientOptions {
   journal?: BookingJournal;
 }
 
-/** Validates the config (throws a ZodError naming the bad field) and builds the client. */
+/** Validates the config (a permanent CourierError names any bad field) and builds the client. */
 export function createIcarryClient(
   config: IcarryConfigInput,
   deps: CourierDeps,
   http: { dispatcher?: Dispatcher } = {},
   options: IcarryClientOptions = {},
 ): CourierClient {
-  const cfg = icarryConfigSchema.parse(config);
+  const cfg = parseIcarryConfig(config);
   // The session is created after the HTTP layer but the scrubber reads it lazily, on each error.
   let session: IcarrySession | undefined;
   const transport = new CourierHttp('icarry', deps, {

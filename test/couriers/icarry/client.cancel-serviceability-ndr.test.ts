@@ -79,6 +79,13 @@ describe('checkServiceability', () => {
     await expect(h.client.checkServiceability(serviceability('000000'))).resolves.toMatchObject({ serviceable: false, reason: 'Invalid pincode.' });
   });
 
+  it('an HTTP 404 (a wrong base URL) is an error, not "not serviceable"', async () => {
+    const h = harness();
+    h.login();
+    h.on(at('api_check_pincode'), { status: 404, text: '<h1>The page you requested cannot be found!</h1>' });
+    await expect(h.client.checkServiceability(serviceability('400001'))).rejects.toMatchObject({ kind: 'permanent', code: 'not_found' });
+  });
+
   it('a malformed pincode is refused without asking iCarry', async () => {
     const h = harness();
     await expect(h.client.checkServiceability(serviceability('4000'))).resolves.toMatchObject({ serviceable: false });

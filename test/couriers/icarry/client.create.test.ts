@@ -203,6 +203,19 @@ describe('createShipment: one booking per order', () => {
     expect(h.attempts('api_add_shipment_surface')).toBe(1);
   });
 
+  it('a journal that fails to record a booking does not lose it: the booking is returned, a retry refused', async () => {
+    const journal = new MemoryBookingJournal();
+    journal.booked = async () => {
+      throw new Error('journal store unavailable');
+    };
+    const h = harness({}, { journal });
+    h.login();
+    h.on(at('api_add_shipment_surface'), fixture('book.success.json'));
+    await expect(h.client.createShipment(shipmentRequest())).resolves.toMatchObject({ awb: '345642367564', recovered: false });
+    await expect(h.client.createShipment(shipmentRequest())).rejects.toMatchObject({ code: 'duplicate' });
+    expect(h.attempts('api_add_shipment_surface')).toBe(1);
+  });
+
   it('ops can release an in-doubt order once they have checked the panel', async () => {
     const journal = new MemoryBookingJournal();
     const h = harness({}, { journal });
