@@ -4,7 +4,7 @@ import { createActivities, type NotifyInput } from '../../src/activities';
 import { fakeWorld } from '../support/workflow-fakes';
 
 const base: NotifyInput = { orderId: 'N1', event: 'shipped', channel: 'email', facts: { awb: 'AWB1', courier: 'delhivery', trackingPageUrl: 'https://s/t' }, recipient: { email: 'a@b.in', phone: '9876543210' } };
-const run = (input: NotifyInput, acts: ReturnType<typeof createActivities>) => new MockActivityEnvironment().run(acts.notify, input);
+const run = (input: NotifyInput, acts: ReturnType<typeof createActivities>) => new MockActivityEnvironment().run(acts.notify, input) as ReturnType<typeof acts.notify>;
 
 describe('notify', () => {
   it('sends once per order × event × channel, however often it is asked', async () => {
