@@ -81,6 +81,15 @@ export const configSchema = z.object({
   /** The Temporal SDK's metrics of the worker (task slots, latencies, polls); 0 turns it off. */
   WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 
+  /** Largest courier webhook body accepted, KiB (larger → 413, nothing stored). */
+  WEBHOOK_MAX_BODY_KB: z.coerce.number().int().min(1).max(10_240).default(512),
+  /** Failed (rejected) requests per IP per minute on public endpoints before 429; accepted webhooks never count. */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** How often the API's inbox relay looks for webhook deliveries to retry (Temporal was down, AWB unknown). */
+  WEBHOOK_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  /** Longest an API request waits for a workflow's answer (booking, sync, NDR…) before 503; retrying is safe. */
+  WORKFLOW_ANSWER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+
   WORKER_ENABLED: bool.default(true),
   API_ENABLED: bool.default(true),
 });

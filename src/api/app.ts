@@ -1,25 +1,56 @@
-// The Express application: routers, auth, and the one error middleware. No listen() here, so tests
-// drive it with supertest and the server entry point owns the socket.
+// The Express application: routers, auth, rate limits, and the one error middleware. No listen() here,
+// so tests drive it with supertest and the server entry point owns the socket.
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import type { CourierSettingsRepo } from '../storage/courier-settings-repo';
+import type { InboxRepo } from '../storage/inbox-repo';
+import type { ShipmentsRepo } from '../storage/shipments-repo';
+import type { WebhookIngestor } from '../webhooks/ingest';
 import { ApiError } from './errors';
 import { errorMiddleware, requireAdmin } from './middleware';
+import { buildOpenApiDocument } from './openapi/document';
+import { webhookRateLimit } from './rate-limit';
+import { adminRouter } from './routes/admin';
+import { couriersRouter } from './routes/couriers';
+import { docsRouter } from './routes/docs';
 import { healthRouter, type HealthChecks } from './routes/health';
+import { ndrRouter } from './routes/ndr';
 import { ordersRouter, type OrdersRouteDeps } from './routes/orders';
+import { trackingRouter } from './routes/tracking';
+import { webhooksRouter } from './routes/webhooks';
 
 export interface AppDeps extends OrdersRouteDeps {
-  log: Logger;
   adminTokens: readonly string[];
   health: HealthChecks;
+  shipmentsRepo: ShipmentsRepo;
+  courierSettings: CourierSettingsRepo;
+  inbox: InboxRepo;
+  ingestor: WebhookIngestor;
+  publicBaseUrl: string;
+  /** Webhook body limit, bytes. */
+  webhookMaxBodyBytes: number;
+  /** Rejected webhook requests allowed per IP per minute. */
+  publicRateLimitPerMinute: number;
+  version?: string;
 }
 
 export function createApp(d: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const admin = requireAdmin(d.adminTokens);
+  let openApi: object | undefined;
+
   app.use(healthRouter(d.health));
+  app.use(docsRouter(() => (openApi ??= buildOpenApiDocument({ version: d.version ?? '0.1.0', serverUrl: d.publicBaseUrl }))));
+  // Before express.json: webhook bodies are read raw, with their own size limit.
+  app.use('/api/webhooks', webhookRateLimit({ limit: d.publicRateLimitPerMinute }), webhooksRouter({ ingestor: d.ingestor, maxBodyBytes: d.webhookMaxBodyBytes }));
   app.use('/api', express.json({ limit: '256kb' }));
-  app.use('/api/orders', requireAdmin(d.adminTokens), ordersRouter(d));
+  app.use('/api/orders', admin, ordersRouter(d));
+  app.use('/api/tracking', admin, trackingRouter(d));
+  app.use('/api/ndr', admin, ndrRouter(d));
+  app.use('/api/admin/couriers', admin, couriersRouter(d));
+  app.use('/api/admin', admin, adminRouter(d));
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such route')));
   app.use(errorMiddleware(d.log));
   return app;

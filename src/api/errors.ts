@@ -1,4 +1,6 @@
 // The closed set of errors a handler may throw; the one error middleware maps each to a status.
+import type { GatewayErrorKind, ShipmentGatewayError } from './shipment-gateway';
+
 export type ApiErrorCode =
   | 'validation_failed'
   | 'unauthenticated'
@@ -39,3 +41,16 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
+
+const FROM_GATEWAY: Record<GatewayErrorKind, ApiErrorCode> = {
+  not_found: 'not_found',
+  finished: 'conflict',
+  conflict: 'conflict',
+  invalid: 'unprocessable',
+  unavailable: 'unavailable',
+};
+
+/** Temporal's answers, as the gateway classified them, in HTTP terms. */
+export function fromGatewayError(e: ShipmentGatewayError): ApiError {
+  return new ApiError(FROM_GATEWAY[e.kind], e.message);
+}

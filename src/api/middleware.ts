@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { safeEqual } from '../couriers/common/hmac';
-import { ApiError } from './errors';
+import { ApiError, fromGatewayError } from './errors';
+import { idempotencyKeySchema } from './schemas';
+import { ShipmentGatewayError } from './shipment-gateway';
 
 /** Wraps an async handler so a rejection reaches the error middleware (Express 5 does this too; explicit is clearer). */
 export const handle =
@@ -39,10 +42,21 @@ export function actorOf(req: Request): string {
   return (req as Request & { actor?: string }).actor ?? 'anonymous';
 }
 
+/**
+ * The request id for a workflow update: the caller's `Idempotency-Key` (so a retried request is answered
+ * by the workflow, not applied twice), else a fresh one.
+ */
+export function requestIdOf(req: Request): string {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return randomUUID();
+  return parse(idempotencyKeySchema, Array.isArray(key) ? key[0] : key);
+}
+
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
+    else if (err instanceof ShipmentGatewayError) e = fromGatewayError(err);
     else if (isBodyParserError(err)) {
       e =
         err.type === 'entity.too.large'

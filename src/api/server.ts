@@ -1,11 +1,24 @@
-// The API process: MongoDB, the Temporal client, the Express app, graceful shutdown.
+// The API process: MongoDB, the Temporal client, the Express app, the webhook inbox relay, graceful
+// shutdown. Temporal is connected lazily: the API starts (and accepts webhooks into the inbox) while
+// Temporal is down, and the relay delivers them once it is back.
 import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { withDevSecrets } from '../infra/dev-secrets';
-import { connectClient } from '../infra/temporal-connection';
 import { createLogger } from '../lib/logger';
+import { keysFromConfig, SecretBox } from '../lib/secret-box';
+import { AwbIndexRepo } from '../storage/awb-index-repo';
+import { CourierSettingsRepo } from '../storage/courier-settings-repo';
+import { InboxRepo } from '../storage/inbox-repo';
 import { connectMongo, pingMongo } from '../storage/mongo';
 import { OrdersRepo } from '../storage/orders-repo';
+import { ShipmentsRepo } from '../storage/shipments-repo';
+import { applyValidators } from '../storage/validators';
+import { effectiveSettings, webhookAuthFor } from '../webhooks/auth-settings';
+import { InboxDeliverer } from '../webhooks/deliver';
+import { WebhookIngestor } from '../webhooks/ingest';
+import { COURIER_WEBHOOKS } from '../webhooks/modules';
+import { DEFAULT_RELAY_OPTIONS, WebhookRelay } from '../webhooks/relay';
 import { createApp } from './app';
 import { TemporalShipmentGateway } from './shipment-gateway';
 
@@ -13,8 +26,30 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const config = withDevSecrets(loadConfig());
   const log = createLogger(config.LOG_LEVEL, { component: 'api' });
   const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB);
+  const validators = await applyValidators(mongo.db);
+  if (validators.unsupported.length) log.info({ collections: validators.unsupported }, 'this MongoDB server does not enforce collection validators (FerretDB v1); skipped');
+
   const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
-  const { client, connection } = await connectClient({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE });
+  const connection = Connection.lazy({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const gateway = new TemporalShipmentGateway(client, { updateMs: config.WORKFLOW_ANSWER_TIMEOUT_MS });
+
+  const box = new SecretBox(keysFromConfig(config));
+  const courierSettings = new CourierSettingsRepo(mongo.cols, box);
+  const inbox = new InboxRepo(mongo.db);
+  const awbs = new AwbIndexRepo(mongo.cols);
+  const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log });
+  const relayOptions = { ...DEFAULT_RELAY_OPTIONS, intervalMs: config.WEBHOOK_RELAY_INTERVAL_MS };
+  const ingestor = new WebhookIngestor({
+    modules: COURIER_WEBHOOKS,
+    auth: async (courier) => webhookAuthFor(courier, effectiveSettings(courier, await courierSettings.getDecrypted(courier), config.COURIER_MODE, config.NODE_ENV === 'production')),
+    inbox,
+    deliverer,
+    log,
+    leaseMs: relayOptions.leaseMs,
+  });
+  const relay = new WebhookRelay(inbox, deliverer, log, relayOptions);
+
   const app = createApp({
     log,
     adminTokens: config.ADMIN_API_TOKENS,
@@ -26,18 +61,30 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
       },
     },
     orders: new OrdersRepo(mongo.cols),
-    shipments: new TemporalShipmentGateway(client),
+    shipments: gateway,
+    shipmentsRepo: new ShipmentsRepo(mongo.cols),
+    courierSettings,
+    inbox,
+    awbs,
+    ingestor,
     defaultCourier: config.DEFAULT_COURIER,
     defaultItemWeightGrams: config.DEFAULT_ITEM_WEIGHT_GRAMS,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_KB * 1024,
+    publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
+  relay.start();
   log.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   return {
     server,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Whatever is still in flight stays in the inbox and is delivered by the next relay to run.
+      await relay.stop();
+      await ingestor.idle();
       await connection.close();
       await mongo.close();
     },

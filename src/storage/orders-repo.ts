@@ -81,6 +81,19 @@ export class OrdersRepo {
     await this.cols.orders.updateOne({ _id: id, 'shipment.shippedAt': { $exists: false } }, { $set: { 'shipment.shippedAt': at } });
   }
 
+  /** Cancels an order that never shipped; false when it has shipped (or is not processing) meanwhile. */
+  async cancelUnshipped(id: string, entry: { by: string; reason: string; key: string }): Promise<boolean> {
+    const at = new Date(this.now()).toISOString();
+    const r = await this.cols.orders.updateOne(
+      { _id: id, status: 'processing', shipment: { $exists: false } },
+      {
+        $set: { status: 'cancelled', updatedAt: at },
+        $push: { statusHistory: { key: entry.key, status: 'cancelled', at, source: 'manual', by: entry.by, reason: entry.reason } },
+      },
+    );
+    return r.modifiedCount === 1;
+  }
+
   /** Newest first; the cursor is the last item's `createdAt|_id`. */
   async list(q: { status?: OrderStatus; courier?: CourierId; limit: number; cursor?: string }): Promise<OrderPage> {
     const filter: Filter<OrderDoc> = {};

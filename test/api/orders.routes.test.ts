@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
 import type { Mongo } from '../../src/storage/mongo';
-import { auth, FakeGateway, sampleOrder, testApp } from '../support/api';
+import { auth, FakeGateway, sampleOrder, testApp, trackingView } from '../support/api';
 import { freshMongo } from '../support/mongo';
 
 let mongo: Mongo;
@@ -114,5 +115,128 @@ describe('health', () => {
   it('answers /healthz and /readyz', async () => {
     await request(app).get('/healthz').expect(200, { status: 'ok' });
     await request(app).get('/readyz').expect(200);
+  });
+});
+
+describe('order actions through the workflow', () => {
+  beforeEach(async () => {
+    await request(app).post('/api/orders').set(auth).send(sampleOrder('ORD-30')).expect(201);
+    await request(app).post('/api/orders/ORD-30/ship').set(auth).send({}).expect(200);
+    gateway.views.set('ORD-30', trackingView('ORD-30'));
+  });
+
+  it('POST /:id/sync answers {success, statusUpdated, status}', async () => {
+    const res = await request(app).post('/api/orders/ORD-30/sync').set(auth).expect(200);
+    expect(res.body).toEqual({ success: true, statusUpdated: false, status: 'in_transit', orderStatus: 'shipped' });
+  });
+
+  it('maps Temporal outcomes: no workflow 404, refused 409, malformed 422, unreachable 503', async () => {
+    await request(app).post('/api/orders/NOPE/sync').set(auth).expect(404);
+    for (const [kind, status] of [
+      ['conflict', 409],
+      ['finished', 409],
+      ['invalid', 422],
+      ['unavailable', 503],
+    ] as const) {
+      gateway.fail = new ShipmentGatewayError(kind, `because ${kind}`);
+      const res = await request(app).post('/api/orders/ORD-30/status').set(auth).send({ status: 'delivered', reason: 'customer confirmed by phone' }).expect(status);
+      expect(res.body.error.message).toBe(`because ${kind}`);
+    }
+  });
+
+  it('POST /:id/status records who and why, with the Idempotency-Key as the request id', async () => {
+    const res = await request(app)
+      .post('/api/orders/ORD-30/status')
+      .set(auth)
+      .set('Idempotency-Key', 'req-0001-abcdef')
+      .send({ status: 'delivered', reason: 'customer confirmed by phone' })
+      .expect(200);
+    expect(res.body.manual).toMatchObject({ status: 'delivered', by: 'admin:0', reason: 'customer confirmed by phone' });
+    expect(gateway.updates.at(-1)).toEqual({ orderId: 'ORD-30', name: 'setManualStatus', req: { requestId: 'req-0001-abcdef', status: 'delivered', by: 'admin:0', reason: 'customer confirmed by phone' } });
+  });
+
+  it.each([
+    ['an unknown status', { status: 'teleported', reason: 'because' }],
+    ['no reason', { status: 'delivered' }],
+    ['a blank reason', { status: 'delivered', reason: '  ' }],
+  ])('POST /:id/status refuses %s with 400, asking the workflow nothing', async (_l, body) => {
+    await request(app).post('/api/orders/ORD-30/status').set(auth).send(body).expect(400);
+    await request(app).post('/api/orders/ORD-30/status').set(auth).set('Idempotency-Key', 'bad key!').send({ status: 'delivered', reason: 'fine reason' }).expect(400);
+    expect(gateway.updates).toHaveLength(0);
+  });
+
+  it('POST /:id/ndr sends the admin resolution', async () => {
+    const res = await request(app).post('/api/orders/ORD-30/ndr').set(auth).send({ action: { type: 'reschedule', date: '2025-02-01', comment: 'customer away' } }).expect(200);
+    expect(res.body).toMatchObject({ accepted: true, sentToCourier: true });
+    expect(gateway.updates.at(-1)).toMatchObject({ name: 'resolveNdr', req: { action: { type: 'reschedule', date: '2025-02-01' }, by: 'admin', actor: 'admin:0', requestId: expect.any(String) } });
+  });
+
+  it.each([
+    [{ action: { type: 'reschedule', date: 'tomorrow' } }],
+    [{ action: { type: 'change_phone', phone: '123' } }],
+    [{ action: { type: 'teleport' } }],
+    [{}],
+  ])('POST /:id/ndr refuses a malformed action %j with 400', async (body) => {
+    await request(app).post('/api/orders/ORD-30/ndr').set(auth).send(body).expect(400);
+    expect(gateway.updates).toHaveLength(0);
+  });
+
+  it('POST /:id/cancel cancels a shipment through its workflow', async () => {
+    const res = await request(app).post('/api/orders/ORD-30/cancel').set(auth).send({ reason: 'customer changed mind' }).expect(200);
+    expect(res.body).toEqual({ orderId: 'ORD-30', cancelled: true, status: 'cancelled' });
+    expect(gateway.updates.at(-1)).toMatchObject({ name: 'cancel', req: { by: 'admin:0', reason: 'customer changed mind' } });
+  });
+
+  it('POST /:id/cancel cancels an order that never shipped in place, once', async () => {
+    await request(app).post('/api/orders').set(auth).send(sampleOrder('ORD-31')).expect(201);
+    await request(app).post('/api/orders/ORD-31/cancel').set(auth).send({ reason: 'out of stock' }).expect(200, { orderId: 'ORD-31', cancelled: true, status: 'cancelled' });
+    await request(app).post('/api/orders/ORD-31/cancel').set(auth).send({ reason: 'out of stock' }).expect(200);
+    const order = await mongo.cols.orders.findOne({ _id: 'ORD-31' });
+    expect(order?.status).toBe('cancelled');
+    expect(order?.statusHistory.filter((h) => h.status === 'cancelled')).toEqual([expect.objectContaining({ source: 'manual', by: 'admin:0', reason: 'out of stock' })]);
+    // A cancelled order cannot ship, and nothing went to Temporal.
+    await request(app).post('/api/orders/ORD-31/ship').set(auth).send({}).expect(409);
+    expect(gateway.updates).toHaveLength(0);
+    await request(app).post('/api/orders/NOPE/cancel').set(auth).send({ reason: 'whatever' }).expect(404);
+  });
+
+  it('GET /:id/tracking answers the live view, 404 without a workflow', async () => {
+    const res = await request(app).get('/api/orders/ORD-30/tracking').set(auth).expect(200);
+    expect(res.body).toMatchObject({ orderId: 'ORD-30', status: 'in_transit' });
+    await request(app).get('/api/orders/NOPE/tracking').set(auth).expect(404);
+  });
+
+  it('every action requires the admin token', async () => {
+    for (const path of ['sync', 'status', 'ndr', 'cancel']) await request(app).post(`/api/orders/ORD-30/${path}`).send({}).expect(401);
+    await request(app).get('/api/orders/ORD-30/tracking').expect(401);
+  });
+});
+
+describe('POST /api/orders/:id/ship errors', () => {
+  it('refuses an order the couriers cannot book (no phone) with 422 and its code, starting nothing', async () => {
+    await request(app).post('/api/orders').set(auth).send(sampleOrder('ORD-40', { customer: { name: 'No Phone' } })).expect(201);
+    const res = await request(app).post('/api/orders/ORD-40/ship').set(auth).send({}).expect(422);
+    expect(res.body.error.details).toEqual({ code: 'missing_phone' });
+    expect(gateway.shipped).toHaveLength(0);
+  });
+
+  it.each([
+    ['unserviceable', 'pincode 400064 is not serviceable by icarry'],
+    ['auth_rejected', 'icarry rejected the stored credentials'],
+    ['missing_weight', 'no usable weight'],
+  ])('passes the booking refusal %s through as 422', async (code, message) => {
+    gateway.outcome = () => ({ ok: false, code, message });
+    await request(app).post('/api/orders').set(auth).send(sampleOrder('ORD-41')).expect(201);
+    const res = await request(app).post('/api/orders/ORD-41/ship').set(auth).send({}).expect(422);
+    expect(res.body.error).toMatchObject({ message, details: { code } });
+  });
+
+  it('answers 503 when the workflow does not answer in time; a retry joins the same shipment', async () => {
+    await request(app).post('/api/orders').set(auth).send(sampleOrder('ORD-42')).expect(201);
+    gateway.fail = new ShipmentGatewayError('unavailable', 'did not answer in time');
+    await request(app).post('/api/orders/ORD-42/ship').set(auth).send({}).expect(503);
+    gateway.fail = undefined;
+    const res = await request(app).post('/api/orders/ORD-42/ship').set(auth).send({}).expect(200);
+    expect(res.body.awb).toBe('AWB-ORD-42');
   });
 });

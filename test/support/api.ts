@@ -1,37 +1,201 @@
-// Builds the API app for route tests: real MongoDB (the run's FerretDB), a scriptable gateway.
+// Builds the API app for route tests: real MongoDB (the run's FerretDB), a scriptable gateway, and a
+// simple test courier webhook format unless a test passes the real courier modules.
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
-import type { ShipmentGateway } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError, type ShipmentGateway } from '../../src/api/shipment-gateway';
+import { safeEqual } from '../../src/couriers/common/hmac';
+import type { CourierWebhook, WebhookRequest } from '../../src/couriers/types';
+import type { CourierId, TrackingEvent } from '../../src/domain/events';
+import { SecretBox } from '../../src/lib/secret-box';
+import { AwbIndexRepo } from '../../src/storage/awb-index-repo';
+import { CourierSettingsRepo } from '../../src/storage/courier-settings-repo';
+import { InboxRepo } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';
 import { OrdersRepo } from '../../src/storage/orders-repo';
-import type { BookingOutcome, ShipmentInput, TrackingView } from '../../src/workflows/shipment/contract';
+import { ShipmentsRepo } from '../../src/storage/shipments-repo';
+import { webhookAuthFor } from '../../src/webhooks/auth-settings';
+import { InboxDeliverer, type RetryPolicy } from '../../src/webhooks/deliver';
+import { WebhookIngestor } from '../../src/webhooks/ingest';
+import type { WebhookModules } from '../../src/webhooks/modules';
+import { WebhookRelay } from '../../src/webhooks/relay';
+import type {
+  BookingOutcome,
+  CancelRequest,
+  CancelResult,
+  CourierEventSignal,
+  ManualStatusRequest,
+  RefreshResult,
+  ResolveNdrRequest,
+  ResolveNdrResult,
+  ShipmentInput,
+  TrackingView,
+} from '../../src/workflows/shipment/contract';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
+/** A scriptable stand-in for Temporal: records every call; `fail` makes the next calls throw. */
 export class FakeGateway implements ShipmentGateway {
   readonly shipped: ShipmentInput[] = [];
+  readonly signals: Array<{ orderId: string; signal: CourierEventSignal }> = [];
+  readonly updates: Array<{ orderId: string; name: string; req: unknown }> = [];
   outcome: (input: ShipmentInput) => BookingOutcome = (i) => ({ ok: true, awb: `AWB-${i.orderId}`, courier: i.courier, trackingUrl: `https://track.example/${i.orderId}` });
   views = new Map<string, TrackingView>();
+  /** Thrown by every call while set (e.g. new ShipmentGatewayError('unavailable', …)). */
+  fail: ShipmentGatewayError | undefined;
+  /** Orders whose workflow has finished: signals are refused. */
+  finished = new Set<string>();
+
   async ship(input: ShipmentInput): Promise<BookingOutcome> {
+    this.check();
     this.shipped.push(input);
     return this.outcome(input);
   }
   async tracking(orderId: string): Promise<TrackingView | null> {
+    this.check();
     return this.views.get(orderId) ?? null;
+  }
+  async refresh(orderId: string): Promise<RefreshResult> {
+    const v = this.view(orderId, 'refresh', undefined);
+    return { success: true, statusUpdated: false, status: v.status, orderStatus: v.orderStatus };
+  }
+  async resolveNdr(orderId: string, req: ResolveNdrRequest): Promise<ResolveNdrResult> {
+    const v = this.view(orderId, 'resolveNdr', req);
+    return { accepted: true, sentToCourier: true, status: v.status };
+  }
+  async setManualStatus(orderId: string, req: ManualStatusRequest): Promise<TrackingView> {
+    const v = this.view(orderId, 'setManualStatus', req);
+    return { ...v, status: req.status, manual: { status: req.status, by: req.by, reason: req.reason, at: new Date().toISOString() } };
+  }
+  async cancel(orderId: string, req: CancelRequest): Promise<CancelResult> {
+    this.view(orderId, 'cancel', req);
+    return { cancelled: true, status: 'cancelled' };
+  }
+  async signalEvents(orderId: string, signal: CourierEventSignal): Promise<void> {
+    this.check();
+    if (this.finished.has(orderId)) throw new ShipmentGatewayError('finished', `the shipment of order ${orderId} has finished`);
+    this.signals.push({ orderId, signal });
+  }
+
+  private check(): void {
+    if (this.fail) throw this.fail;
+  }
+  private view(orderId: string, name: string, req: unknown): TrackingView {
+    this.check();
+    const v = this.views.get(orderId);
+    if (!v) throw new ShipmentGatewayError('not_found', `no shipment for order ${orderId}`);
+    this.updates.push({ orderId, name, req });
+    return v;
   }
 }
 
-export function testApp(mongo: Mongo, gateway: ShipmentGateway = new FakeGateway()) {
-  return createApp({
-    log: pino({ level: 'silent' }),
+export function trackingView(orderId: string, over: Partial<TrackingView> = {}): TrackingView {
+  return {
+    orderId,
+    courier: 'icarry',
+    booking: { state: 'booked', awb: `AWB-${orderId}`, courier: 'icarry', trackingUrl: `https://track.example/${orderId}`, bookedAt: '2025-01-01T00:00:00.000Z' },
+    awb: `AWB-${orderId}`,
+    status: 'in_transit',
+    orderStatus: 'shipped',
+    timeline: [],
+    transitions: [],
+    stuck: false,
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A test courier format: `x-test-token` header; body {"scans":[{"awb","code","status","at"}]}.
+
+export const TEST_TOKEN_HEADER = 'x-test-token';
+
+export const testWebhook = (courier: CourierId): CourierWebhook => ({
+  authenticate: (req: WebhookRequest, a) => {
+    const v = req.headers[TEST_TOKEN_HEADER];
+    return !!a.secret && typeof v === 'string' && safeEqual(v, a.secret);
+  },
+  parse: (req) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(req.rawBody.toString('utf8'));
+    } catch {
+      return { ok: false, error: 'body is not JSON' };
+    }
+    const scans = (body as { scans?: unknown }).scans;
+    if (!Array.isArray(scans)) return { ok: false, error: 'no scans' };
+    const events: TrackingEvent[] = scans.map((s: { awb: string; code: string; status: TrackingEvent['status']; at: string }) => ({
+      key: `${courier}:${s.awb}:${s.code}:${s.at}`,
+      courier,
+      awb: s.awb,
+      status: s.status,
+      rawCode: s.code,
+      rawLabel: s.code,
+      description: s.code,
+      occurredAt: s.at,
+    }));
+    return { ok: true, events, kind: 'scan' };
+  },
+});
+
+export const testModules = (): WebhookModules => ({ shiprocket: testWebhook('shiprocket'), delhivery: testWebhook('delhivery'), icarry: testWebhook('icarry') });
+
+export const scanBody = (...scans: Array<{ awb: string; code: string; status: TrackingEvent['status']; at: string }>) => JSON.stringify({ scans });
+
+export const testSecretBox = (kid = 'k1', key = randomBytes(32)) => new SecretBox({ current: { id: kid, key }, old: [] });
+/** One key per test process, so every stack a file builds reads what the others wrote. */
+const TEST_BOX = testSecretBox();
+
+export interface TestStackOptions {
+  gateway?: FakeGateway | ShipmentGateway;
+  modules?: WebhookModules;
+  box?: SecretBox;
+  rateLimitPerMinute?: number;
+  maxBodyBytes?: number;
+  retry?: Partial<RetryPolicy>;
+  publicBaseUrl?: string;
+  log?: pino.Logger;
+}
+
+export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
+  const log = o.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const gateway = o.gateway ?? new FakeGateway();
+  const courierSettings = new CourierSettingsRepo(mongo.cols, o.box ?? TEST_BOX);
+  const inbox = new InboxRepo(mongo.db);
+  const awbs = new AwbIndexRepo(mongo.cols);
+  const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log, retry: { baseDelayMs: 20, maxDelayMs: 200, ...o.retry } });
+  const ingestor = new WebhookIngestor({
+    modules: o.modules ?? testModules(),
+    auth: async (courier) => webhookAuthFor(courier, await courierSettings.getDecrypted(courier)),
+    inbox,
+    deliverer,
+    log,
+    leaseMs: 5_000,
+  });
+  const relay = new WebhookRelay(inbox, deliverer, log, { intervalMs: 50, leaseMs: 5_000, concurrency: 4, batchSize: 100 });
+  const app = createApp({
+    log,
     adminTokens: [ADMIN_TOKEN],
     health: { mongo: async () => true, temporal: async () => true },
     orders: new OrdersRepo(mongo.cols),
     shipments: gateway,
+    shipmentsRepo: new ShipmentsRepo(mongo.cols),
+    courierSettings,
+    inbox,
+    awbs,
+    ingestor,
     defaultCourier: 'icarry',
     defaultItemWeightGrams: 500,
+    publicBaseUrl: o.publicBaseUrl ?? 'https://waybill.example.com',
+    webhookMaxBodyBytes: o.maxBodyBytes ?? 64 * 1024,
+    publicRateLimitPerMinute: o.rateLimitPerMinute ?? 1_000,
   });
+  return { app, gateway, courierSettings, inbox, awbs, deliverer, ingestor, relay };
+}
+
+export function testApp(mongo: Mongo, gateway: ShipmentGateway = new FakeGateway()) {
+  return testStack(mongo, { gateway }).app;
 }
 
 export const sampleOrder = (id: string, over: Record<string, unknown> = {}) => ({

@@ -1,22 +1,18 @@
-// Orders pushed by the store, the ship action, and reading an order's status back.
+// Orders pushed by the store, and the admin actions on one order: ship, sync, manual status, NDR
+// resolution, cancel, and reading its live tracking.
 import { Router } from 'express';
-import type { CourierId } from '../../domain/events';
-import { OrderNotShippableError, shipmentRequestFor } from '../../domain/shipment-request';
 import { BadCursorError, type OrdersRepo } from '../../storage/orders-repo';
 import type { OrderDoc } from '../../storage/types';
-import { shipmentWorkflowId, type ShipmentInput } from '../../workflows/shipment/contract';
 import { ApiError, notFound } from '../errors';
-import { handle, parse } from '../middleware';
-import { listOrdersQuerySchema, orderIdSchema, orderInputSchema, shipBodySchema } from '../schemas';
+import { actorOf, handle, parse, requestIdOf } from '../middleware';
+import { cancelBodySchema, listOrdersQuerySchema, manualStatusBodySchema, ndrResolveBodySchema, orderInputSchema, orderParamsSchema, shipBodySchema } from '../schemas';
+import { cancelOrder } from '../services/cancel-order';
+import { shipOrder, type ShipDeps } from '../services/ship-order';
 import type { ShipmentGateway } from '../shipment-gateway';
 
-export interface OrdersRouteDeps {
+export interface OrdersRouteDeps extends Omit<ShipDeps, 'shipments'> {
   orders: OrdersRepo;
   shipments: ShipmentGateway;
-  defaultCourier: CourierId;
-  defaultItemWeightGrams: number;
-  /** Builds the customer's signed tracking link (tracking page issue); absent → no link. */
-  trackingPageUrl?: (orderId: string) => string;
 }
 
 export function ordersRouter(d: OrdersRouteDeps): Router {
@@ -49,7 +45,7 @@ export function ordersRouter(d: OrdersRouteDeps): Router {
   r.get(
     '/:id',
     handle(async (req, res) => {
-      const id = parse(orderIdSchema, req.params.id);
+      const { id } = parse(orderParamsSchema, req.params);
       const order = await d.orders.get(id);
       if (!order) throw notFound(`order ${id}`);
       res.json(orderView(order));
@@ -59,38 +55,55 @@ export function ordersRouter(d: OrdersRouteDeps): Router {
   r.post(
     '/:id/ship',
     handle(async (req, res) => {
-      const id = parse(orderIdSchema, req.params.id);
+      const { id } = parse(orderParamsSchema, req.params);
       const body = parse(shipBodySchema, req.body ?? {});
-      const order = await d.orders.get(id);
-      if (!order) throw notFound(`order ${id}`);
-      // A shipped order may only be "shipped" again by the same double click: the workflow answers it.
-      if (order.status !== 'processing' && !order.shipment) throw new ApiError('conflict', `order ${id} is ${order.status}; only processing orders can ship`);
-      const courier = order.shipment?.courier ?? body.courierId ?? d.defaultCourier;
-      if (order.shipment && body.courierId && body.courierId !== order.shipment.courier) {
-        throw new ApiError('conflict', `order ${id} already ships with ${order.shipment.courier}`);
-      }
-      let input: ShipmentInput;
-      try {
-        input = { orderId: id, courier, request: shipmentRequestFor(order, d.defaultItemWeightGrams), trackingPageUrl: d.trackingPageUrl?.(id) };
-      } catch (e) {
-        if (e instanceof OrderNotShippableError) throw new ApiError('unprocessable', e.message, { code: e.code });
-        throw e;
-      }
-      await d.orders.setShipment(id, { courier, workflowId: shipmentWorkflowId(id) });
-      const outcome = await d.shipments.ship(input);
-      if (!outcome.ok) throw new ApiError('unprocessable', outcome.message, { code: outcome.code, workflowId: shipmentWorkflowId(id) });
-      await d.orders.setShipment(id, { courier, workflowId: shipmentWorkflowId(id), awb: outcome.awb, trackingUrl: outcome.trackingUrl });
-      res.json({ orderId: id, workflowId: shipmentWorkflowId(id), courier: outcome.courier, awb: outcome.awb, trackingUrl: outcome.trackingUrl, carrierName: outcome.carrierName ?? null });
+      res.json(await shipOrder(d, id, body.courierId));
     }),
   );
 
   r.get(
     '/:id/tracking',
     handle(async (req, res) => {
-      const id = parse(orderIdSchema, req.params.id);
+      const { id } = parse(orderParamsSchema, req.params);
       const view = await d.shipments.tracking(id);
       if (!view) throw notFound(`shipment for order ${id}`);
       res.json(view);
+    }),
+  );
+
+  r.post(
+    '/:id/sync',
+    handle(async (req, res) => {
+      const { id } = parse(orderParamsSchema, req.params);
+      const { success, statusUpdated, status, orderStatus, error } = await d.shipments.refresh(id);
+      res.json({ success, statusUpdated, status, orderStatus, ...(error ? { error } : {}) });
+    }),
+  );
+
+  r.post(
+    '/:id/status',
+    handle(async (req, res) => {
+      const { id } = parse(orderParamsSchema, req.params);
+      const body = parse(manualStatusBodySchema, req.body);
+      res.json(await d.shipments.setManualStatus(id, { requestId: requestIdOf(req), status: body.status, reason: body.reason, by: actorOf(req) }));
+    }),
+  );
+
+  r.post(
+    '/:id/ndr',
+    handle(async (req, res) => {
+      const { id } = parse(orderParamsSchema, req.params);
+      const { action } = parse(ndrResolveBodySchema, req.body);
+      res.json(await d.shipments.resolveNdr(id, { requestId: requestIdOf(req), action, by: 'admin', actor: actorOf(req) }));
+    }),
+  );
+
+  r.post(
+    '/:id/cancel',
+    handle(async (req, res) => {
+      const { id } = parse(orderParamsSchema, req.params);
+      const { reason } = parse(cancelBodySchema, req.body);
+      res.json(await cancelOrder(d, id, { requestId: requestIdOf(req), by: actorOf(req), reason }));
     }),
   );
 

@@ -126,8 +126,9 @@ export function createIcarrySimulator(opts: IcarrySimulatorOptions): IcarrySimul
   });
   app.use('/__sim', control);
 
-  // The customer-facing page a booking's tracking_url points at (with or without its stray space).
-  app.get(['/track-shipment', '/track- shipment', '/track%20shipment'], (req, res) => {
+  // The customer-facing page a booking's tracking_url points at, with or without its stray space.
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' || safeDecode(req.path).replace(/\s+/g, '') !== '/track-shipment') return next();
     const s = store.find(typeof req.query.shipment_id === 'string' ? req.query.shipment_id : undefined);
     if (!s) return void res.status(404).type('html').send('<p>Shipment not found</p>');
     res.json(trackView(s));
@@ -148,6 +149,14 @@ export function createIcarrySimulator(opts: IcarrySimulatorOptions): IcarrySimul
     }),
   );
   return sim;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function pickQuirks(body: unknown): Partial<IcarryQuirks> {

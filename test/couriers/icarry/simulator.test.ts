@@ -127,13 +127,17 @@ describe('iCarry simulator', () => {
   });
 
   it('books with a numeric AWB and a tracking URL with the stray space; validation errors are concatenated sentences', async () => {
-    const { login, book } = setup();
+    const { login, book, sim } = setup();
     const token = await login();
     const ok = await book(token);
     expect(ok).toMatchObject({ error: '', shipment_id: 352, awb: 345642367564, courier_name: 'Delhivery Surface' });
     expect(typeof ok.awb).toBe('number');
     expect(ok.tracking_url).toMatch(/\/track- shipment\?shipment_id=352&awb=345642367564&courier_id=7$/);
     expect(ok.success).toMatch(/Pick up scheduled for : \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+    // the customer page answers at the URL as given (space and all) and as the client fixes it
+    const page = new URL((ok.tracking_url as string).replace(' ', '%20'));
+    expect((await request(sim.app).get(page.pathname + page.search)).body).toMatchObject({ status: 'Manifested' });
+    expect((await request(sim.app).get(`/track-shipment${page.search}`)).body).toMatchObject({ status: 'Manifested' });
 
     const bad = await book(token, { 'consignee[name]': '', 'consignee[mobile]': '+919876543210', 'consignee[state]': 'DL', 'parcel[type]': 'C', 'parcel[weight][unit]': 'kg' });
     expect(bad.error).toBe(

@@ -1,0 +1,18 @@
+// Batch "sync now" for the store: per-order results, bounded in size, a few workflows at a time.
+import { Router } from 'express';
+import { handle, parse } from '../middleware';
+import { batchSyncBodySchema } from '../schemas';
+import { syncOrders } from '../services/sync-orders';
+import type { ShipmentGateway } from '../shipment-gateway';
+
+export function trackingRouter(d: { shipments: Pick<ShipmentGateway, 'refresh'> }): Router {
+  const r = Router();
+  r.post(
+    '/sync',
+    handle(async (req, res) => {
+      const { orderIds } = parse(batchSyncBodySchema, req.body);
+      res.json({ results: await syncOrders(d.shipments, orderIds) });
+    }),
+  );
+  return r;
+}

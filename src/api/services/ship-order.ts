@@ -1,0 +1,65 @@
+// Shipping an order: only from `processing`, idempotent (a double click joins the same workflow and gets
+// the same booking), and the AWB made known to the webhook inbox the moment the courier assigns it.
+import type { Logger } from 'pino';
+import type { CourierId } from '../../domain/events';
+import { OrderNotShippableError, shipmentRequestFor } from '../../domain/shipment-request';
+import type { AwbIndexRepo } from '../../storage/awb-index-repo';
+import type { InboxRepo } from '../../storage/inbox-repo';
+import type { OrdersRepo } from '../../storage/orders-repo';
+import { shipmentWorkflowId, type ShipmentInput } from '../../workflows/shipment/contract';
+import { ApiError, notFound } from '../errors';
+import type { ShipmentGateway } from '../shipment-gateway';
+
+export interface ShipDeps {
+  orders: OrdersRepo;
+  shipments: Pick<ShipmentGateway, 'ship'>;
+  awbs: AwbIndexRepo;
+  inbox: InboxRepo;
+  log: Logger;
+  defaultCourier: CourierId;
+  defaultItemWeightGrams: number;
+  /** Builds the customer's signed tracking link (tracking page issue); absent → no link. */
+  trackingPageUrl?: (orderId: string) => string;
+}
+
+export interface ShipResult {
+  orderId: string;
+  workflowId: string;
+  courier: CourierId;
+  awb: string;
+  trackingUrl: string;
+  carrierName: string | null;
+}
+
+/**
+ * Booking refusals come back from the workflow as codes, e.g. `unserviceable` (pincode),
+ * `auth_rejected` (courier refused our credentials), `missing_weight`; they answer 422 with the code in
+ * `details.code`.
+ */
+export async function shipOrder(d: ShipDeps, id: string, requestedCourier?: CourierId): Promise<ShipResult> {
+  const order = await d.orders.get(id);
+  if (!order) throw notFound(`order ${id}`);
+  // A shipped order may only be "shipped" again by the same double click: the workflow answers it.
+  if (order.status !== 'processing' && !order.shipment) throw new ApiError('conflict', `order ${id} is ${order.status}; only processing orders can ship`);
+  if (order.shipment && requestedCourier && requestedCourier !== order.shipment.courier) {
+    throw new ApiError('conflict', `order ${id} already ships with ${order.shipment.courier}`);
+  }
+  const courier = order.shipment?.courier ?? requestedCourier ?? d.defaultCourier;
+  let input: ShipmentInput;
+  try {
+    input = { orderId: id, courier, request: shipmentRequestFor(order, d.defaultItemWeightGrams), trackingPageUrl: d.trackingPageUrl?.(id) };
+  } catch (e) {
+    if (e instanceof OrderNotShippableError) throw new ApiError('unprocessable', e.message, { code: e.code });
+    throw e;
+  }
+  const workflowId = shipmentWorkflowId(id);
+  // Locks the order's data before the workflow exists, so a store push cannot change what gets booked.
+  await d.orders.setShipment(id, { courier, workflowId });
+  const outcome = await d.shipments.ship(input);
+  if (!outcome.ok) throw new ApiError('unprocessable', outcome.message, { code: outcome.code, workflowId });
+  await d.orders.setShipment(id, { courier, workflowId, awb: outcome.awb, trackingUrl: outcome.trackingUrl });
+  const { conflictWith } = await d.awbs.register(outcome.courier, outcome.awb, id);
+  if (conflictWith) d.log.error({ orderId: id, courier: outcome.courier, awb: outcome.awb, conflictWith }, 'courier assigned an AWB already held by another order');
+  else await d.inbox.expedite(outcome.courier, outcome.awb);
+  return { orderId: id, workflowId, courier: outcome.courier, awb: outcome.awb, trackingUrl: outcome.trackingUrl, carrierName: outcome.carrierName ?? null };
+}

@@ -1,0 +1,95 @@
+// Delivers one inbox document: each AWB's events go to its order's workflow as a courierEvent signal.
+// An AWB nobody has booked yet stays 'unmatched' and Temporal being down leaves work 'pending'; both are
+// retried by the relay with backoff. Signalling twice (a crash between signal and bookkeeping) is safe:
+// the workflow dedupes events by key.
+import type { Logger } from 'pino';
+import { ShipmentGatewayError, type ShipmentGateway } from '../api/shipment-gateway';
+import type { AwbIndexRepo } from '../storage/awb-index-repo';
+import { overallStatus, type InboxDelivery, type InboxRecord, type InboxRepo } from '../storage/inbox-repo';
+
+export interface RetryPolicy {
+  /** First retry delay; doubles per attempt up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** An AWB still unknown after this long is given up ('rejected'): it is not one of ours. */
+  giveUpUnmatchedAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, giveUpUnmatchedAfterMs: 7 * 24 * 3_600_000 };
+
+export interface DeliveryRun {
+  status: InboxRecord['status'];
+  /** Temporal did not answer: callers stop sending more work its way for now. */
+  temporalUnavailable: boolean;
+}
+
+export interface DelivererDeps {
+  inbox: InboxRepo;
+  awbs: AwbIndexRepo;
+  gateway: Pick<ShipmentGateway, 'signalEvents'>;
+  log: Logger;
+  now?: () => number;
+  retry?: Partial<RetryPolicy>;
+  random?: () => number;
+}
+
+export class InboxDeliverer {
+  private readonly now: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly random: () => number;
+
+  constructor(private readonly d: DelivererDeps) {
+    this.now = d.now ?? Date.now;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...d.retry };
+    this.random = d.random ?? Math.random;
+  }
+
+  async deliver(doc: InboxRecord): Promise<DeliveryRun> {
+    let temporalUnavailable = false;
+    const deliveries: InboxDelivery[] = [];
+    for (const d of doc.deliveries) {
+      if (d.status === 'delivered' || d.status === 'rejected' || temporalUnavailable) {
+        deliveries.push(d);
+        continue;
+      }
+      const outcome = await this.deliverOne(doc, d);
+      temporalUnavailable = outcome.unavailable;
+      deliveries.push(outcome.delivery);
+    }
+    const attempts = doc.attempts + 1;
+    const expired = this.now() - Date.parse(doc.receivedAt) > this.retry.giveUpUnmatchedAfterMs;
+    const settled = expired ? deliveries.map((x) => (x.status === 'unmatched' ? { ...x, status: 'rejected' as const, lastError: 'AWB never matched an order' } : x)) : deliveries;
+    const status = overallStatus(settled);
+    const nextAttemptAt = new Date(this.now() + (status === 'pending' || status === 'unmatched' ? this.delay(attempts) : 0)).toISOString();
+    await this.d.inbox.saveOutcome(doc._id, { deliveries: settled, status, attempts, nextAttemptAt });
+    if (status === 'rejected' || (status === 'unmatched' && attempts === 1)) {
+      this.d.log.warn({ inboxId: doc._id, courier: doc.courier, awbs: settled.filter((x) => x.status !== 'delivered').map((x) => x.awb), status }, 'webhook events not delivered');
+    }
+    return { status, temporalUnavailable };
+  }
+
+  private async deliverOne(doc: InboxRecord, d: InboxDelivery): Promise<{ delivery: InboxDelivery; unavailable: boolean }> {
+    const attempts = d.attempts + 1;
+    const orderId = d.orderId ?? (await this.d.awbs.orderFor(doc.courier, d.awb));
+    if (!orderId) return { delivery: { ...d, status: 'unmatched', attempts, lastError: 'AWB not known yet' }, unavailable: false };
+    try {
+      await this.d.gateway.signalEvents(orderId, { events: d.events, source: 'webhook', receivedAt: doc.receivedAt, inboxId: doc._id });
+      const { lastError: _drop, ...rest } = d;
+      return { delivery: { ...rest, orderId, status: 'delivered', attempts, deliveredAt: new Date(this.now()).toISOString() }, unavailable: false };
+    } catch (e) {
+      if (e instanceof ShipmentGatewayError && (e.kind === 'finished' || e.kind === 'not_found')) {
+        // A scan after the shipment closed (or its history expired) changes nothing: keep it, stop trying.
+        return { delivery: { ...d, orderId, status: 'rejected', attempts, lastError: e.message }, unavailable: false };
+      }
+      const unavailable = e instanceof ShipmentGatewayError && e.kind === 'unavailable';
+      if (!unavailable) this.d.log.error({ err: e, inboxId: doc._id, orderId }, 'webhook delivery failed');
+      return { delivery: { ...d, orderId, status: 'pending', attempts, lastError: unavailable ? 'Temporal unreachable' : 'delivery failed' }, unavailable };
+    }
+  }
+
+  /** Exponential with ±20 % jitter, so a backlog does not come back as one burst. */
+  private delay(attempts: number): number {
+    const raw = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(raw * (0.8 + 0.4 * this.random()));
+  }
+}
