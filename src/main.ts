@@ -13,6 +13,7 @@ import { startProcess, waitForPort, type ManagedProcess } from './infra/processe
 import { registerSearchAttributes } from './infra/register-search-attributes';
 import { waitForTemporal } from './infra/temporal-connection';
 import { startTemporalDev, temporalCliPath } from './infra/temporal-dev';
+import { persistedDevKey } from './temporal/codec-keys';
 
 const started: ManagedProcess[] = [];
 let stopping = false;
@@ -87,6 +88,8 @@ async function main(config: Config & { ADMIN_API_TOKENS: string[]; SECRETS_KEY: 
         port: config.TEMPORAL_DEV_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
+        // The Web UI decodes encrypted payloads through the API's codec server.
+        codecEndpoint: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/temporal-codec`,
       }),
     );
   }
@@ -106,6 +109,8 @@ async function main(config: Config & { ADMIN_API_TOKENS: string[]; SECRETS_KEY: 
     MONGODB_URI: mongoUri,
     ADMIN_API_TOKENS: config.ADMIN_API_TOKENS.join(','),
     SECRETS_KEY: config.SECRETS_KEY,
+    // The API (codec server, client) and the worker must encrypt with the same key.
+    CODEC_KEY: config.CODEC_KEY ?? persistedDevKey(dataDir),
   };
   if (config.COURIER_MODE !== 'live') {
     started.push(node('simulators', 'simulators/main.ts', env));

@@ -7,10 +7,15 @@ import { SettingsCourierRegistry, type CourierSettingsSource } from './infra/cou
 import { withDevSecrets } from './infra/dev-secrets';
 import { waitForTemporal } from './infra/temporal-connection';
 import { createLogger } from './lib/logger';
+import { courierObserver, createMetrics } from './lib/metrics';
+import { serveMetrics } from './lib/metrics-server';
 import { MongoBookingJournal } from './storage/booking-journal';
 import { connectMongo } from './storage/mongo';
 import { MongoNotificationLedger } from './storage/notification-ledger';
 import { MongoProjectionStore } from './storage/projection-store';
+import { codecKeysFromConfig } from './temporal/codec-keys';
+import { createDataConverter } from './temporal/data-converter';
+import { installWorkerRuntime } from './temporal/runtime';
 import { SHIPMENT_TASK_QUEUE } from './workflows/shipment/contract';
 
 export async function startWorker(opts: { settings?: CourierSettingsSource } = {}): Promise<{ worker: Worker; run: Promise<void>; stop: () => Promise<void> }> {
@@ -19,6 +24,11 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB);
   const now = () => Date.now();
+  // Before any connection: the runtime carries the SDK's logger and its own Prometheus exporter.
+  installWorkerRuntime({ logger: log, metricsBindAddress: config.WORKER_SDK_METRICS_PORT ? `${config.HOST}:${config.WORKER_SDK_METRICS_PORT}` : undefined });
+  const metrics = createMetrics({ service: 'worker' });
+  const metricsServer = config.WORKER_METRICS_PORT ? await serveMetrics(metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT }) : undefined;
+  const observer = courierObserver(metrics);
 
   const couriers = new SettingsCourierRegistry({
     source: opts.settings ?? { resolve: async () => null },
@@ -29,7 +39,11 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     icarryJournal: new MongoBookingJournal(mongo.cols),
     deps: {
       now,
-      onUnmappedStatus: (courier, rawCode) => log.warn({ courier, rawCode }, 'courier status code not in the status table'),
+      observe: observer.observe,
+      onUnmappedStatus: (courier, rawCode) => {
+        observer.onUnmappedStatus(courier, rawCode);
+        log.warn({ courier, rawCode }, 'courier status code not in the status table');
+      },
     },
   });
 
@@ -51,6 +65,8 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     taskQueue: SHIPMENT_TASK_QUEUE,
     workflowsPath: require.resolve('./workflows'),
     activities,
+    // Personal data in inputs, results and failures is encrypted before it reaches Temporal's history.
+    dataConverter: createDataConverter(codecKeysFromConfig(config)),
     // In-flight courier calls get a chance to finish before a deploy cuts them.
     shutdownGraceTime: '20s',
   });
@@ -58,6 +74,7 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const run = worker.run().finally(async () => {
     await connection.close();
     await mongo.close();
+    await metricsServer?.close();
   });
   return { worker, run, stop: async () => { worker.shutdown(); await run; } };
 }
