@@ -1,4 +1,5 @@
 // Runs shipment workflows against a test environment with the production activities over fakes.
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -25,7 +26,7 @@ export interface Harness {
   taskQueue: string;
   /** Runs fn while a worker serves this harness's task queue. */
   run<T>(fn: () => Promise<T>): Promise<T>;
-  start(input: ShipmentInput): Promise<ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>>;
+  start(input: ShipmentInput): Promise<WorkflowHandleWithFirstExecutionRunId>;
 }
 
 export async function harness(env: TestWorkflowEnvironment, world: FakeWorld & { deps: ActivityDeps }): Promise<Harness> {
