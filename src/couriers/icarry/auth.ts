@@ -1,8 +1,9 @@
 // iCarry's session token: POST api_login (username, key) → api_token, valid 60 minutes (IC-PDF).
 import { CourierError } from '../common/errors';
-import { parseJsonLenient, type CourierHttp } from '../common/http';
+import type { CourierHttp } from '../common/http';
 import type { IcarryConfig } from './config';
 import { encodeForm } from './form';
+import { parseReplyJson } from './json';
 import { isIpRejection, rejectionOf } from './replies';
 
 /** The token lives 60 minutes; renewing at 55 leaves room for clock skew and a slow request. */
@@ -56,7 +57,7 @@ export class IcarrySession {
       this.http.observe(operation, res.status, err.kind, started);
       throw err;
     }
-    const body = parseJsonLenient(res.text);
+    const body = parseReplyJson(res.text);
     const fail = (kind: 'permanent' | 'transient', code: 'auth_rejected' | 'bad_response', message: string, courierMessage?: string) => {
       this.http.observe(operation, res.status, kind, started);
       return new CourierError('icarry', operation, kind, code, this.http.scrub(message), {

@@ -1,11 +1,11 @@
 // HTTP to iCarry and nothing else: the `&api_token=` URL, form bodies, session renewal, and turning
 // iCarry's answers into either a JSON object or a classified CourierError.
 import { CourierError } from '../common/errors';
-import { parseJsonLenient, type CourierHttp } from '../common/http';
+import type { CourierHttp } from '../common/http';
 import type { IcarrySession } from './auth';
 import type { IcarryConfig } from './config';
 import { encodeForm, type FormFields } from './form';
-import { quoteLongAwbs } from './json';
+import { parseReplyJson, quoteLongAwbs } from './json';
 import { codeForRejection, isIpRejection, isTokenRejection, rejectionOf } from './replies';
 
 export type IcarryEndpoint =
@@ -58,7 +58,7 @@ export class IcarryApi {
         throw err;
       }
 
-      const parsed = parseJsonLenient(quoteLongAwbs(res.text));
+      const parsed = parseReplyJson(quoteLongAwbs(res.text));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         // A PHP fatal error or an HTML page: nothing to act on, and worth another try.
         this.http.observe(operation, res.status, 'transient', started);

@@ -99,6 +99,14 @@ describe('track', () => {
     await expect(h.client.track(ref)).resolves.toMatchObject({ kind: 'tracked', status: 'delivered' });
   });
 
+  it('a warning that itself holds brackets before the JSON still parses', async () => {
+    const h = harness();
+    h.login();
+    h.on(at('api_track_shipment'), `<b>Notice</b>:  Undefined offset: [1] in <b>/home/icarry/x.php</b>\nArray\n(\n    [0] => {oops}\n)\n${fixture('track.delivered.json')}`);
+    h.on(at('api_shipment_status_sync'), sync([{ shipment_id: '352', status: '21' }]));
+    await expect(h.client.track(ref)).resolves.toMatchObject({ kind: 'tracked', status: 'delivered' });
+  });
+
   it('a reply with no JSON at all is transient bad_response', async () => {
     const h = harness();
     h.login();
