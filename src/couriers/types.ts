@@ -125,6 +125,8 @@ export interface WebhookRequest {
   rawBody: Buffer;
   /** Receive time, epoch ms: iCarry status callbacks carry no timestamp of their own. */
   receivedAt: number;
+  /** Path and query as received: iCarry's NDR batch can only be authenticated by a token in its URL. */
+  url?: string;
 }
 
 /** Per-courier webhook auth settings, decrypted, from the courier settings. */
