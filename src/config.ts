@@ -9,6 +9,15 @@ const bool = z
 const port = z.coerce.number().int().min(1).max(65535);
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -90,6 +99,36 @@ export const configSchema = z.object({
   /** Longest an API request waits for a workflow's answer (booking, sync, NDR…) before 503; retrying is safe. */
   WORKFLOW_ANSWER_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
 
+  // --- notifications (docs/notifications.md) ---
+  /** Switch each channel off on its own; a switched-off channel records its messages as skipped. */
+  NOTIFY_EMAIL_ENABLED: bool.default(true),
+  NOTIFY_WHATSAPP_ENABLED: bool.default(true),
+  NOTIFY_ADMIN_EMAIL_ENABLED: bool.default(true),
+  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. Secret: it may hold a password. */
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/[^/]/.test(v), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** Sender of every email: `orders@store.in` or `Store <orders@store.in>`. */
+  EMAIL_FROM: z.string().optional(),
+  /** Where admin alerts (NDR, stuck shipments) go; unset: EMAIL_FROM, as the store does today. */
+  EMAIL_FEEDBACK_TO: z.string().optional(),
+  /** WhatsApp Business Cloud API (Graph) base URL, version included. */
+  WHATSAPP_API_BASE_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'digits only (the phone number ID from WhatsApp Manager)').optional(),
+  /** System-user access token of the WhatsApp Business app. Secret: never logged. */
+  WHATSAPP_ACCESS_TOKEN: z.string().optional(),
+  /** Language of the approved templates, unless a template file names its own. */
+  WHATSAPP_TEMPLATE_LANGUAGE: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a WhatsApp language code such as en, en_US or hi').default('en'),
+  /** Branding of every message. */
+  STORE_NAME: z.string().optional(),
+  STORE_SUPPORT_EMAIL: z.string().optional(),
+  STORE_SUPPORT_PHONE: z.string().optional(),
+  /** Time zone of the dates in messages. */
+  STORE_TIMEZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Kolkata').default('Asia/Kolkata'),
+  /** Folder of the message templates, from the working directory. */
+  TEMPLATES_DIR: z.string().default('templates'),
+
   WORKER_ENABLED: bool.default(true),
   API_ENABLED: bool.default(true),
 });
@@ -118,9 +157,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.NODE_ENV === 'production') {
     const missing = (['ADMIN_API_TOKENS', 'SECRETS_KEY', 'TEMPORAL_ADDRESS', 'MONGODB_URI', 'CODEC_KEY'] as const).filter((k) => !c[k]);
-    if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`);
+    const lines = [...missing.map((k) => `  ${k}: required when NODE_ENV=production`), ...notificationGaps(c)];
+    if (lines.length) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return c;
+}
+
+/**
+ * A channel switched on in production must be able to send: failing start-up beats recording every
+ * customer's message as skipped for want of a setting.
+ */
+function notificationGaps(c: Config): string[] {
+  const needs: Array<[boolean, string, ReadonlyArray<keyof Config>]> = [
+    [c.NOTIFY_EMAIL_ENABLED || c.NOTIFY_ADMIN_EMAIL_ENABLED, 'NOTIFY_EMAIL_ENABLED or NOTIFY_ADMIN_EMAIL_ENABLED', ['SMTP_URL', 'EMAIL_FROM']],
+    [c.NOTIFY_WHATSAPP_ENABLED, 'NOTIFY_WHATSAPP_ENABLED', ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_ACCESS_TOKEN']],
+    [c.NOTIFY_EMAIL_ENABLED || c.NOTIFY_WHATSAPP_ENABLED, 'NOTIFY_EMAIL_ENABLED or NOTIFY_WHATSAPP_ENABLED', ['STORE_NAME']],
+  ];
+  return needs.flatMap(([on, flags, keys]) =>
+    on ? keys.filter((k) => !c[k]).map((k) => `  ${k}: required when NODE_ENV=production and ${flags} is true (or switch the channel off)`) : [],
+  );
 }
 
 /** Names of every variable the loader reads (for docs and the docker-compose check). */
