@@ -6,7 +6,8 @@ import type { Dispatcher } from 'undici';
 import { channelCarries } from './catalog';
 import { SmtpEmailChannel, type SmtpTimeouts } from './email/smtp-channel';
 import { NotificationError, NotificationSkipped } from './errors';
-import { enabledChannels, notificationSettings, type NotificationConfig, type NotificationSettings } from './settings';
+import type { NotificationChannel } from '../storage/types';
+import { enabledChannels, notificationSettings, type ChannelState, type NotificationConfig, type NotificationSettings } from './settings';
 import { loadTemplates, type TemplateSet } from './template/load';
 import { templateValues } from './template/values';
 import type { DeliveryOutcome, NotificationMessage, NotifyLog } from './types';
@@ -22,7 +23,10 @@ export interface NotificationSenderDeps {
 }
 
 export interface Notifier {
-  readonly settings: NotificationSettings;
+  /** Where admin alerts go (EMAIL_FEEDBACK_TO, else EMAIL_FROM): the activities' `adminEmail`. */
+  readonly adminEmail: string | undefined;
+  /** Which channels send, and why the others do not. (The settings themselves hold secrets: not exposed.) */
+  readonly channels: Readonly<Record<NotificationChannel, ChannelState>>;
   readonly templates: TemplateSet;
   /** Why this message would not be sent, or undefined when it would (no I/O). */
   skipReason(message: NotificationMessage): string | undefined;
@@ -101,7 +105,8 @@ export function createNotificationSender(config: NotificationConfig, deps: Notif
   };
 
   return {
-    settings,
+    adminEmail: settings.adminEmail,
+    channels: settings.channels,
     templates,
     skipReason,
     dispatch,

@@ -12,6 +12,7 @@ import { NotificationError, NotificationSkipped } from '../../src/notifications/
 import { createNotificationSender, type Notifier } from '../../src/notifications/sender';
 import { TemplateLoadError } from '../../src/notifications/template/load';
 import { simTemplatesFrom, startWhatsAppSimulator, type RunningWhatsAppSimulator } from '../../src/simulators/whatsapp';
+import { WHATSAPP_SIM_DEFAULTS } from '../../src/simulators/whatsapp/defaults';
 import { FULL_FACTS, TEMPLATES, testConfig } from './support/config';
 import { startSmtpServer, type TestSmtpServer } from './support/smtp';
 
@@ -168,5 +169,27 @@ describe('start-up', () => {
     }
     for (const name of ['SMTP_URL', 'EMAIL_FROM', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_ACCESS_TOKEN', 'STORE_NAME']) expect(message).toContain(`  ${name}: required when NODE_ENV=production`);
     expect(() => loadConfig({ ...core, NOTIFY_EMAIL_ENABLED: 'false', NOTIFY_WHATSAPP_ENABLED: 'false', NOTIFY_ADMIN_EMAIL_ENABLED: 'false' })).not.toThrow();
+  });
+});
+
+describe('every channel switched off', () => {
+  it('needs no templates folder and skips everything', async () => {
+    const s = senderWith({ NOTIFY_EMAIL_ENABLED: 'false', NOTIFY_WHATSAPP_ENABLED: 'false', NOTIFY_ADMIN_EMAIL_ENABLED: 'false', TEMPLATES_DIR: '/nonexistent/templates' });
+    expect(await s.dispatch(shippedTo('email', 'asha@customer.test'))).toMatchObject({ status: 'skipped' });
+    nothingSent();
+  });
+});
+
+describe('logs', () => {
+  it('say what was sent, never to whom, and never the token', async () => {
+    const lines: string[] = [];
+    const record = (meta: Record<string, unknown>, message: string) => void lines.push(JSON.stringify({ meta, message }));
+    const s = createNotificationSender(testConfig({ SMTP_URL: smtp.url, WHATSAPP_API_BASE_URL: wa.baseUrl }), { log: { info: record, warn: record } });
+    senders.push(s);
+    await s.dispatch(shippedTo('email', 'asha@customer.test'));
+    await s.dispatch(shippedTo('whatsapp', '+91 98765 43210'));
+    expect(lines).toHaveLength(2);
+    expect(lines.join('\n')).toContain('"event":"shipped"');
+    for (const secret of ['asha@customer.test', '98765', WHATSAPP_SIM_DEFAULTS.accessToken]) expect(lines.join('\n')).not.toContain(secret);
   });
 });

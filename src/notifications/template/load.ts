@@ -104,7 +104,8 @@ export function loadTemplates(dir: string, channels: readonly NotificationChanne
     }
   };
 
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new TemplateLoadError(dir, [`${dir} is not a folder (TEMPLATES_DIR)`]);
+  // With every channel switched off there is nothing to check, and no folder is needed.
+  if (channels.length && (!existsSync(dir) || !statSync(dir).isDirectory())) throw new TemplateLoadError(dir, [`${dir} is not a folder (TEMPLATES_DIR)`]);
 
   for (const channel of channels) {
     const folder = join(dir, channel);
