@@ -17,7 +17,7 @@ bin="$tools/bin"
 mkdir -p "$bin"
 
 quiet=0; [ "${1:-}" = "--quiet" ] && quiet=1   # --quiet: silent when everything is already installed
-step=0; total=4
+step=0; total=5
 say() { [ "$quiet" = 1 ] || printf '[install-tools %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 begin() { step=$((step + 1)); say "($step/$total) $*"; }
 die() { printf '[install-tools] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -111,6 +111,16 @@ elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 else
   say "  WARNING: docker-compose is missing and cannot be installed here (needs root + apt-get);"
   say "  the docker-compose.yml check will fail until it is installed ('apt-get install docker-compose')."
+fi
+
+begin "Chromium (Debian) for the browser tests, driven by playwright-core"
+if command -v chromium >/dev/null 2>&1; then
+  say "  $(chromium --version 2>/dev/null | head -1) already installed"
+elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  with_progress "chromium" bash -c 'apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null; }'
+else
+  say "  WARNING: chromium is missing and cannot be installed here (needs root + apt-get);"
+  say "  the browser tests will fail until it is installed ('apt-get install chromium')."
 fi
 
 say "all tools ready in $bin"
