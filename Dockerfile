@@ -13,6 +13,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Message templates a store can change (TEMPLATES_DIR=/app/templates).
+COPY templates ./templates
 # Workflow code is bundled by the worker at start from the compiled sources.
 USER node
 EXPOSE 3000

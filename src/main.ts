@@ -13,6 +13,7 @@ import { startProcess, waitForPort, type ManagedProcess } from './infra/processe
 import { registerSearchAttributes } from './infra/register-search-attributes';
 import { waitForTemporal } from './infra/temporal-connection';
 import { startTemporalDev, temporalCliPath } from './infra/temporal-dev';
+import { WHATSAPP_SIM_DEFAULTS, whatsAppSimulatorBaseUrl } from './simulators/whatsapp/defaults';
 import { persistedDevKey } from './temporal/codec-keys';
 
 const started: ManagedProcess[] = [];
@@ -113,6 +114,14 @@ async function main(config: Config & { ADMIN_API_TOKENS: string[]; SECRETS_KEY: 
     CODEC_KEY: config.CODEC_KEY ?? persistedDevKey(dataDir),
   };
   if (config.COURIER_MODE !== 'live') {
+    // With the simulators running, WhatsApp goes to its Cloud API simulator unless configured for real.
+    if (!config.WHATSAPP_ACCESS_TOKEN) {
+      Object.assign(env, {
+        WHATSAPP_API_BASE_URL: whatsAppSimulatorBaseUrl(config.SIMULATOR_HOST, config.SIMULATOR_BASE_PORT),
+        WHATSAPP_ACCESS_TOKEN: WHATSAPP_SIM_DEFAULTS.accessToken,
+        WHATSAPP_PHONE_NUMBER_ID: WHATSAPP_SIM_DEFAULTS.phoneNumberId,
+      });
+    }
     started.push(node('simulators', 'simulators/main.ts', env));
     await waitForPort(config.SIMULATOR_HOST, config.SIMULATOR_BASE_PORT + 2, 30_000, started.at(-1));
   }

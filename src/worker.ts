@@ -1,12 +1,13 @@
 // The worker process: hosts shipmentWorkflow and its activities on the `shipments` task queue, wired to
 // MongoDB, the courier registry (stored settings or the simulators) and the notification channels.
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities, LoggingNotificationSender } from './activities';
+import { createActivities } from './activities';
 import { loadConfig } from './config';
 import { SettingsCourierRegistry, type CourierSettingsSource } from './infra/courier-registry';
 import { withDevSecrets } from './infra/dev-secrets';
 import { waitForTemporal } from './infra/temporal-connection';
 import { createLogger } from './lib/logger';
+import { createNotificationSender } from './notifications';
 import { courierObserver, createMetrics } from './lib/metrics';
 import { serveMetrics } from './lib/metrics-server';
 import { MongoBookingJournal } from './storage/booking-journal';
@@ -47,13 +48,15 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     },
   });
 
+  // Loads and checks every template now: a broken template stops the worker at start, not mid-shipment.
+  const notifier = createNotificationSender(config, { log });
   const activities = createActivities({
     couriers,
     store: new MongoProjectionStore(mongo.cols),
     ledger: new MongoNotificationLedger(mongo.cols, now),
-    sender: new LoggingNotificationSender({ info: (m, meta) => log.info(meta, m) }),
+    sender: notifier,
     clock: { now },
-    config: { pickupPincode: config.PICKUP_PINCODE },
+    config: { pickupPincode: config.PICKUP_PINCODE, adminEmail: notifier.adminEmail },
     log: { info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) },
   });
 
@@ -75,6 +78,7 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     await connection.close();
     await mongo.close();
     await metricsServer?.close();
+    await notifier.close();
   });
   return { worker, run, stop: async () => { worker.shutdown(); await run; } };
 }

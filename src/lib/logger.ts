@@ -19,6 +19,14 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
+  'accessToken',
+  '*.accessToken',
+  'WHATSAPP_ACCESS_TOKEN',
+  'SMTP_URL',
+  'SECRETS_KEY',
+  'CODEC_KEY',
+  '*.WHATSAPP_ACCESS_TOKEN',
+  '*.SMTP_URL',
 ];
 
 export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', bindings: Record<string, unknown> = {}): Logger {

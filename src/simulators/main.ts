@@ -11,6 +11,8 @@ import { createIcarrySimulator } from './icarry';
 import { realClock } from './scenario';
 import { createShiprocketSimulator } from './shiprocket';
 import type { CourierSimulator, SimulatorOptions } from './types';
+import { WHATSAPP_SIM_DEFAULTS } from './whatsapp/defaults';
+import { startWhatsAppSimulator, type RunningWhatsAppSimulator } from './whatsapp';
 
 /** The API paths each courier is configured to call (Shiprocket's must avoid "sr"/"kr"/"shiprocket"). */
 export function webhookUrls(base: string): Record<CourierId, string> {
@@ -24,6 +26,8 @@ export function webhookUrls(base: string): Record<CourierId, string> {
 
 export interface RunningSimulators {
   sims: Record<CourierId, CourierSimulator>;
+  /** WhatsApp Business Cloud API, beside the couriers (base port + 3). */
+  whatsapp: RunningWhatsAppSimulator;
   stop(): Promise<void>;
 }
 
@@ -40,6 +44,7 @@ export async function startSimulators(o: { host: string; basePort: number; timeS
     const port = o.basePort + SIMULATOR_DEFAULTS[c].portOffset;
     servers.push(await new Promise<Server>((resolve) => { const s = sims[c].app.listen(port, o.host, () => resolve(s)); }));
   }
+  const whatsapp = await startWhatsAppSimulator({ host: o.host, port: o.basePort + WHATSAPP_SIM_DEFAULTS.portOffset });
   const tick = setInterval(() => {
     for (const s of Object.values(sims)) s.tick();
   }, o.tickMs ?? 1_000);
@@ -48,9 +53,11 @@ export async function startSimulators(o: { host: string; basePort: number; timeS
   const daily = setInterval(() => icarry.sendNdrBatch(), Math.max(5_000, 86_400_000 / o.timeScale));
   return {
     sims,
+    whatsapp,
     stop: async () => {
       clearInterval(tick);
       clearInterval(daily);
+      await whatsapp.close();
       await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
     },
   };
@@ -63,6 +70,7 @@ if (require.main === module) {
       for (const id of Object.keys(r.sims) as CourierId[]) {
         console.log(`[simulators] ${id} on http://${c.SIMULATOR_HOST}:${c.SIMULATOR_BASE_PORT + SIMULATOR_DEFAULTS[id].portOffset} → webhooks to ${webhookUrls(c.SIMULATOR_WEBHOOK_BASE_URL ?? c.PUBLIC_BASE_URL)[id].replace(/token=.*/, 'token=…')}`);
       }
+      console.log(`[simulators] whatsapp cloud API on ${r.whatsapp.baseUrl}`);
       const stop = () => void r.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
