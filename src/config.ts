@@ -47,6 +47,11 @@ export const configSchema = z.object({
 
   /** Bearer tokens accepted on admin endpoints, comma-separated. Required in production. */
   ADMIN_API_TOKENS: csv.optional(),
+  /**
+   * HMAC key of the ops console's session cookies (/ops). Secret. Outside production a missing key is
+   * generated once under DATA_DIR; in production the API refuses to start without it.
+   */
+  OPS_SESSION_SECRET: z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional(),
   /** AES-256-GCM key for secrets at rest, base64 of 32 bytes; `kid:base64` pairs for rotation in SECRETS_OLD_KEYS. */
   SECRETS_KEY: z.string().optional(),
   SECRETS_KEY_ID: z.string().default('k1'),
