@@ -2,9 +2,11 @@
 // so tests drive it with supertest and the server entry point owns the socket.
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import type { CourierId } from '../domain/events';
 import type { CourierSettingsRepo } from '../storage/courier-settings-repo';
 import type { InboxRepo } from '../storage/inbox-repo';
 import type { ShipmentsRepo } from '../storage/shipments-repo';
+import type { WebhookSecrets } from '../webhooks/auth-settings';
 import type { WebhookIngestor } from '../webhooks/ingest';
 import { ApiError } from './errors';
 import { errorMiddleware, requireAdmin } from './middleware';
@@ -27,6 +29,8 @@ export interface AppDeps extends OrdersRouteDeps {
   inbox: InboxRepo;
   ingestor: WebhookIngestor;
   publicBaseUrl: string;
+  /** The settings webhooks are checked against (stored ones, or the simulators' in development). */
+  webhookSettings: (courier: CourierId) => Promise<WebhookSecrets | null>;
   /** Webhook body limit, bytes. */
   webhookMaxBodyBytes: number;
   /** Rejected webhook requests allowed per IP per minute. */

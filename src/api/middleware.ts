@@ -63,7 +63,9 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
           ? new ApiError('payload_too_large', 'request body too large')
           : new ApiError('validation_failed', err.type === 'entity.parse.failed' ? 'malformed JSON body' : 'unreadable request body');
     } else e = new ApiError('internal', 'internal error');
-    if (e.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    // Temporal being unreachable is an outage to notice, not a bug to debug: no stack trace per request.
+    if (e.code === 'unavailable') log.warn({ code: e.code, method: req.method, path: req.path, reason: e.message }, 'request failed: dependency unavailable');
+    else if (e.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     else log.info({ code: e.code, method: req.method, path: req.path }, 'request rejected');
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
   };

@@ -4,6 +4,8 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
+import type { CourierId } from '../domain/events';
+import { effectiveSettings } from '../infra/courier-registry';
 import { withDevSecrets } from '../infra/dev-secrets';
 import { createLogger } from '../lib/logger';
 import { keysFromConfig, SecretBox } from '../lib/secret-box';
@@ -14,7 +16,9 @@ import { connectMongo, pingMongo } from '../storage/mongo';
 import { OrdersRepo } from '../storage/orders-repo';
 import { ShipmentsRepo } from '../storage/shipments-repo';
 import { applyValidators } from '../storage/validators';
-import { effectiveSettings, webhookAuthFor } from '../webhooks/auth-settings';
+import { codecKeysFromConfig } from '../temporal/codec-keys';
+import { createClientDataConverter } from '../temporal/data-converter';
+import { webhookAuthFor } from '../webhooks/auth-settings';
 import { InboxDeliverer } from '../webhooks/deliver';
 import { WebhookIngestor } from '../webhooks/ingest';
 import { COURIER_WEBHOOKS } from '../webhooks/modules';
@@ -31,18 +35,28 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
 
   const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   const connection = Connection.lazy({ address: temporalAddress });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  // The worker's converter: payloads (personal data) encrypted both ways, or neither side reads the other.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createClientDataConverter(codecKeysFromConfig(config)) });
   const gateway = new TemporalShipmentGateway(client, { updateMs: config.WORKFLOW_ANSWER_TIMEOUT_MS });
 
   const box = new SecretBox(keysFromConfig(config));
   const courierSettings = new CourierSettingsRepo(mongo.cols, box);
+  // Webhooks follow COURIER_MODE as the worker's registry does: simulated pushes carry the simulators' secrets.
+  const webhookSettings = (courier: CourierId) =>
+    effectiveSettings(courier, {
+      source: courierSettings,
+      mode: config.COURIER_MODE,
+      production: config.NODE_ENV === 'production',
+      simulatorHost: config.SIMULATOR_HOST,
+      simulatorBasePort: config.SIMULATOR_BASE_PORT,
+    });
   const inbox = new InboxRepo(mongo.db);
   const awbs = new AwbIndexRepo(mongo.cols);
   const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log });
   const relayOptions = { ...DEFAULT_RELAY_OPTIONS, intervalMs: config.WEBHOOK_RELAY_INTERVAL_MS };
   const ingestor = new WebhookIngestor({
     modules: COURIER_WEBHOOKS,
-    auth: async (courier) => webhookAuthFor(courier, effectiveSettings(courier, await courierSettings.getDecrypted(courier), config.COURIER_MODE, config.NODE_ENV === 'production')),
+    auth: async (courier) => webhookAuthFor(courier, await webhookSettings(courier)),
     inbox,
     deliverer,
     log,
@@ -70,6 +84,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     defaultCourier: config.DEFAULT_COURIER,
     defaultItemWeightGrams: config.DEFAULT_ITEM_WEIGHT_GRAMS,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    webhookSettings,
     webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_KB * 1024,
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
   });

@@ -47,6 +47,8 @@ export interface DecryptedCourierSettings {
   webhookSecret?: string;
   fields: Record<string, string>;
   updatedAt: string;
+  /** Changes whenever the settings change: the registry's cache key. */
+  version: string;
 }
 
 export type SecretState = { set: false } | { set: true; keyId: string; needsRotation: boolean };
@@ -111,6 +113,7 @@ export class CourierSettingsRepo {
       ...(doc.apiConfig.baseUrl ? { baseUrl: doc.apiConfig.baseUrl } : {}),
       fields: doc.fields ?? {},
       updatedAt: doc.updatedAt,
+      version: doc.updatedAt,
     };
     for (const f of SECRET_FIELDS) {
       const v = doc.apiConfig[f];
@@ -119,6 +122,11 @@ export class CourierSettingsRepo {
       if (this.box.needsRotation(v)) await this.reencrypt(courierId, f, v, out[f]!);
     }
     return out;
+  }
+
+  /** The worker's courier registry reads settings through this (CourierSettingsSource). */
+  resolve(courierId: CourierId): Promise<DecryptedCourierSettings | null> {
+    return this.getDecrypted(courierId);
   }
 
   /** Re-encrypts every secret stored under an old key (POST /api/admin/secrets/rotate). */

@@ -1,10 +1,11 @@
 // Which secret authenticates which courier's webhooks, from its stored settings (see
 // CourierSettingsRepo's DecryptedCourierSettings for the field meanings).
-import type { Config } from '../config';
 import type { CourierId } from '../domain/events';
 import type { WebhookAuthConfig } from '../couriers/types';
-import { SIMULATOR_DEFAULTS } from '../simulators/defaults';
 import type { DecryptedCourierSettings } from '../storage/courier-settings-repo';
+
+/** The part of a courier's settings its webhooks depend on (stored, or the simulator's in development). */
+export type WebhookSecrets = Pick<DecryptedCourierSettings, 'apiKey' | 'apiSecret' | 'webhookSecret' | 'fields'>;
 
 export interface WebhookAuth {
   config: WebhookAuthConfig;
@@ -15,7 +16,7 @@ export interface WebhookAuth {
 /** Looks a courier's webhook auth up at request time (settings can change while the API runs). */
 export type WebhookAuthSource = (courier: CourierId) => Promise<WebhookAuth>;
 
-export function webhookAuthFor(courier: CourierId, s: DecryptedCourierSettings | null): WebhookAuth {
+export function webhookAuthFor(courier: CourierId, s: WebhookSecrets | null): WebhookAuth {
   if (!s) return { config: {}, secrets: [] }; // no secret: every courier module refuses the request
   const secrets = [s.apiKey, s.apiSecret, s.webhookSecret].filter((v): v is string => !!v);
   if (s.fields.webhookScheme === 'hmac-sha256') return { config: { scheme: 'hmac-sha256', secret: s.webhookSecret }, secrets };
@@ -43,22 +44,3 @@ export function scrubSecrets(body: string, secrets: readonly string[]): string {
   return out;
 }
 
-/**
- * The settings webhooks are checked against, following COURIER_MODE as the worker's registry does:
- * 'simulator' always uses the simulators' settings (their pushes carry those secrets); 'auto' uses stored
- * settings and falls back to the simulators' outside production; 'live' uses stored settings only.
- */
-export function effectiveSettings(
-  courier: CourierId,
-  stored: DecryptedCourierSettings | null,
-  mode: Config['COURIER_MODE'],
-  production: boolean,
-): DecryptedCourierSettings | null {
-  const sim = (): DecryptedCourierSettings => {
-    const d = SIMULATOR_DEFAULTS[courier];
-    return { courierId: courier, provider: courier, enabled: true, apiKey: d.apiKey, apiSecret: d.apiSecret, webhookSecret: d.webhookSecret, fields: d.fields, updatedAt: '' };
-  };
-  if (mode === 'simulator') return sim();
-  if (mode === 'auto' && !stored && !production) return sim();
-  return stored;
-}

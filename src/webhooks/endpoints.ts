@@ -3,7 +3,7 @@
 import type { CourierId } from '../domain/events';
 import { HMAC_HEADER } from '../couriers/common/hmac';
 import { icarryCallbackUrlToken } from '../couriers/icarry';
-import type { DecryptedCourierSettings } from '../storage/courier-settings-repo';
+import type { WebhookSecrets } from './auth-settings';
 
 /**
  * Shiprocket refuses webhook URLs containing "sr", "kr", "shiprocket" or "kartrocket" anywhere (a plain
@@ -39,7 +39,7 @@ export function urlProblems(courier: CourierId, url: string): string[] {
   );
 }
 
-export function webhookSetup(courier: CourierId, publicBaseUrl: string, s: DecryptedCourierSettings | null): WebhookSetup {
+export function webhookSetup(courier: CourierId, publicBaseUrl: string, s: WebhookSecrets | null): WebhookSetup {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const hmac = s?.fields.webhookScheme === 'hmac-sha256';
   const urls = hmac
@@ -53,22 +53,25 @@ export function webhookSetup(courier: CourierId, publicBaseUrl: string, s: Decry
   return { courierId: courier, urls, auth, compliant: urls.every((u) => urlProblems(courier, u.url).length === 0), problems, instructions: INSTRUCTIONS[courier] };
 }
 
-function courierUrls(courier: CourierId, base: string, s: DecryptedCourierSettings | null): WebhookSetup['urls'] {
+function courierUrls(courier: CourierId, base: string, s: WebhookSecrets | null): WebhookSetup['urls'] {
   switch (courier) {
     case 'shiprocket':
       return [{ purpose: 'tracking updates', url: `${base}${WEBHOOK_PATHS.shiprocket}` }];
     case 'delhivery':
       return [{ purpose: 'scan push', url: `${base}${WEBHOOK_PATHS.delhivery}` }];
-    case 'icarry':
+    case 'icarry': {
+      // The NDR batch carries no token of its own, so both URLs carry one derived from the API key: iCarry
+      // may offer a single callback setting, and either route takes every callback type.
+      const token = s?.apiKey ? `?token=${icarryCallbackUrlToken(s.apiKey)}` : '';
       return [
-        { purpose: 'status changes', url: `${base}${WEBHOOK_PATHS.icarryStatus}` },
-        // The NDR batch carries no token of its own: the URL carries one derived from the API key.
-        { purpose: 'NDR batch', url: `${base}${WEBHOOK_PATHS.icarryNdr}${s?.apiKey ? `?token=${icarryCallbackUrlToken(s.apiKey)}` : ''}` },
+        { purpose: 'status changes', url: `${base}${WEBHOOK_PATHS.icarryStatus}${token}` },
+        { purpose: 'NDR batch', url: `${base}${WEBHOOK_PATHS.icarryNdr}${token}` },
       ];
+    }
   }
 }
 
-function courierAuth(courier: CourierId, s: DecryptedCourierSettings | null): WebhookSetup['auth'] {
+function courierAuth(courier: CourierId, s: WebhookSecrets | null): WebhookSetup['auth'] {
   switch (courier) {
     case 'shiprocket':
       return { scheme: 'header', header: 'x-api-key', value: 'the webhookSecret stored in Waybill (Shiprocket calls it "security token")', configured: !!s?.webhookSecret };

@@ -11,8 +11,6 @@ import type { WebhookModules } from './modules';
 
 export interface IncomingWebhook extends WebhookRequest {
   courier: CourierId;
-  /** Path and query as received: iCarry's NDR batch authenticates by a token in the callback URL. */
-  url?: string;
   /** The route it came in on (kept on the inbox document for ops). */
   endpoint: string;
   /** For rejection logs only. */
@@ -44,7 +42,7 @@ export class WebhookIngestor {
     const module = this.d.modules[w.courier];
     if (!module) return { kind: 'unsupported' };
     const auth = await this.d.auth(w.courier);
-    const req: WebhookRequest & { url?: string } = { headers: w.headers, rawBody: w.rawBody, receivedAt: w.receivedAt, url: w.url };
+    const req: WebhookRequest = { headers: w.headers, rawBody: w.rawBody, receivedAt: w.receivedAt, url: w.url };
     // Never log the headers, the body or the query: they carry the courier's token.
     const context = { courier: w.courier, endpoint: w.endpoint, ip: w.ip, bytes: w.rawBody.length };
     if (!module.authenticate(req, auth.config)) {

@@ -167,12 +167,12 @@ describe('GET /api/admin/couriers/:courierId/webhook-url', () => {
     expect(urlProblems('delhivery', 'https://tracking.krishna-stores.in/x')).toEqual([]);
   });
 
-  it('gives iCarry both callback URLs, the NDR one carrying its derived URL token', async () => {
+  it('gives iCarry both callback URLs, carrying the URL token its NDR batch needs', async () => {
     const { app } = testStack(mongo, { box: boxV1 });
     await request(app).put('/api/admin/couriers/icarry').set(auth).send({ apiConfig: { provider: 'icarry', enabled: false, apiKey: 'icarry-key-987' } }).expect(200);
     const res = await request(app).get('/api/admin/couriers/icarry/webhook-url').set(auth).expect(200);
     expect(res.body.urls).toEqual([
-      { purpose: 'status changes', url: 'https://waybill.example.com/api/webhooks/shipping-updates' },
+      { purpose: 'status changes', url: `https://waybill.example.com/api/webhooks/shipping-updates?token=${icarryCallbackUrlToken('icarry-key-987')}` },
       { purpose: 'NDR batch', url: `https://waybill.example.com/api/webhooks/ndr-updates?token=${icarryCallbackUrlToken('icarry-key-987')}` },
     ]);
     expect(res.body.auth).toMatchObject({ scheme: 'body-token', bodyField: 'token', configured: true });

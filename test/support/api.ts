@@ -188,6 +188,7 @@ export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
     defaultCourier: 'icarry',
     defaultItemWeightGrams: 500,
     publicBaseUrl: o.publicBaseUrl ?? 'https://waybill.example.com',
+    webhookSettings: (c) => courierSettings.getDecrypted(c),
     webhookMaxBodyBytes: o.maxBodyBytes ?? 64 * 1024,
     publicRateLimitPerMinute: o.rateLimitPerMinute ?? 1_000,
   });

@@ -1,7 +1,9 @@
 // Courier settings for admins: secrets go in, never come out (a GET says only whether each is set and
 // under which key), and the webhook URL to paste into the courier's dashboard.
 import { Router } from 'express';
+import type { CourierId } from '../../domain/events';
 import type { CourierSettingsRepo } from '../../storage/courier-settings-repo';
+import type { WebhookSecrets } from '../../webhooks/auth-settings';
 import { webhookSetup } from '../../webhooks/endpoints';
 import { ApiError, notFound } from '../errors';
 import { actorOf, handle, parse } from '../middleware';
@@ -10,6 +12,8 @@ import { courierParamsSchema, courierSettingsBodySchemas } from '../schemas';
 export interface CouriersRouteDeps {
   courierSettings: CourierSettingsRepo;
   publicBaseUrl: string;
+  /** The settings webhooks are checked against (stored ones, or the simulators' in development). */
+  webhookSettings: (courier: CourierId) => Promise<WebhookSecrets | null>;
 }
 
 export function couriersRouter(d: CouriersRouteDeps): Router {
@@ -42,7 +46,7 @@ export function couriersRouter(d: CouriersRouteDeps): Router {
     '/:courierId/webhook-url',
     handle(async (req, res) => {
       const { courierId } = parse(courierParamsSchema, req.params);
-      res.json(webhookSetup(courierId, d.publicBaseUrl, await d.courierSettings.getDecrypted(courierId)));
+      res.json(webhookSetup(courierId, d.publicBaseUrl, await d.webhookSettings(courierId)));
     }),
   );
 
