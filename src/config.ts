@@ -134,6 +134,25 @@ export const configSchema = z.object({
   /** Folder of the message templates, from the working directory. */
   TEMPLATES_DIR: z.string().default('templates'),
 
+  // --- customer tracking page (docs/tracking-page.md) ---
+  /**
+   * HMAC key of the customers' tracking links, cookies and form tokens. Secret. Outside production a
+   * missing key is generated once under DATA_DIR; in production the API refuses to start without it.
+   */
+  TRACKING_LINK_SECRET: z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  /** Earlier keys still accepted after a rotation, comma-separated, so links already sent keep working. */
+  TRACKING_LINK_OLD_SECRETS: csv.pipe(z.array(z.string().min(32, 'each at least 32 characters'))).optional(),
+  /** How long a tracking link stays valid after it is made, days. */
+  TRACKING_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  /** Logo on the tracking page (https URL of an image); unset: the store name alone. */
+  STORE_LOGO_URL: z.url().optional(),
+  /** The store's colour on the tracking page; darkened where needed to keep text contrast ≥ 4.5:1. */
+  STORE_BRAND_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a #rrggbb colour').default('#1d4ed8'),
+  /** How often an open tracking page's live connection re-reads the shipment. */
+  TRACKING_LIVE_POLL_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  /** Live (server-sent events) connections the API holds at once; 0 turns live updates off. */
+  TRACKING_LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(0).default(500),
+
   WORKER_ENABLED: bool.default(true),
   API_ENABLED: bool.default(true),
 });
