@@ -186,6 +186,26 @@ describe('tracking page in Chromium', () => {
     });
   });
 
+  it('works without JavaScript: the page renders and the NDR form (a new day) still reaches the workflow', async () => {
+    const id = orderId('NOJS');
+    await h.run(async () => {
+      const { handle, awb } = await ship(id);
+      await send(handle, awb, 'undelivered', 44, 'Andheri DC', { ndr: { reason: 'address_issue', attempt: 1 } });
+      await until(handle, (v) => v.ndr?.open === true);
+      const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+      const page = await ctx.newPage();
+      await page.goto(linkFor(id));
+      expect(await page.locator('.timeline li').count()).toBe(1);
+      const day = await page.getByLabel('Or choose a day').locator('option').nth(2).getAttribute('value');
+      await page.getByLabel('Or choose a day').selectOption(day!);
+      await Promise.all([page.waitForURL(/r=sent/), page.getByRole('button', { name: 'Deliver on this day' }).click()]);
+      const v = await handle.query(trackingQuery);
+      expect(v.ndr?.resolution).toMatchObject({ by: 'customer', action: { type: 'reschedule', date: day } });
+      await ctx.close();
+      await handle.terminate('test done');
+    });
+  });
+
   it('with no worker running, falls back to the stored projection with a "last updated" note', async () => {
     const id = orderId('FB');
     let awb = '';

@@ -222,6 +222,7 @@ describe('answering a failed delivery', () => {
     expect(text).toContain('We could not deliver your order');
     expect(text).toContain('nobody was available to receive it');
     expect(text).toContain('Customer not available');
+    expect(text).not.toContain('Expected delivery'); // the courier's first date no longer holds
     expect(text).toContain('Choose one of these by Wed, 4 Mar, 6:00 am IST'); // deadline 00:30 UTC, in IST
     for (const id of ['ndr-date', 'ndr-address1', 'ndr-address2', 'ndr-pincode', 'ndr-phone']) expect(res.text).toContain(`<label for="${id}">`);
     expect(res.text).not.toContain('http-equiv="refresh"'); // never reload over a half-filled form

@@ -17,7 +17,7 @@ a{color:var(--ink)}
 .top{background:#fff;border-bottom:4px solid var(--brand)}
 .top .wrap{display:flex;align-items:center;min-height:3.5rem;font-weight:700;font-size:1.125rem}
 .top img{max-height:2.5rem;max-width:12rem}
-main{padding-top:1rem;padding-bottom:2rem}
+main.wrap{padding-top:1rem;padding-bottom:1rem}
 h1{font-size:1rem;color:var(--muted);font-weight:600;margin:0 0 .25rem}
 h2{font-size:1.125rem;margin:0 0 .75rem}
 .card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1rem}

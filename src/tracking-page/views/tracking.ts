@@ -69,7 +69,8 @@ function flashBox(f: Flash): SafeHtml {
 function statusSection(m: PageModel, c: ViewContext): SafeHtml {
   const p = progressOf(m.status);
   const deliveredAt = m.status === 'delivered' ? m.events.find((e) => e.status === 'delivered')?.at : undefined;
-  const showEta = m.expectedDeliveryAt && !isTerminal(m.status) && p.variant !== 'rto';
+  // After a failed attempt or once returning, the courier's original date no longer holds.
+  const showEta = m.expectedDeliveryAt && p.variant === 'normal';
   const banner =
     p.variant === 'delivered' && deliveredAt
       ? html`<p class="banner good">Delivered ${localTime(deliveredAt, c.timeZone)}.</p>`
