@@ -113,7 +113,9 @@ export function createTrackingPage(d: TrackingPageDeps): TrackingPage {
     }
     const c = context(orderId, access, o.formError);
     const sections = renderSections(model, c);
-    const version = versionOf(sections);
+    // The version is of the page as the live stream renders it (no form error): otherwise the stream would
+    // see a difference at once and replace the form, with the customer's error and input, by a blank one.
+    const version = versionOf(o.formError ? renderSections(model, context(orderId, access)) : sections);
     const live = liveOptions.maxConnections > 0 && !isTerminal(model.status);
     const eventsUrl = live ? withParam(`${c.path}/events${c.query}`, `v=${version}`) : undefined;
     send(res, o.status ?? 200, `Order ${orderId}`, trackingMain(model, sections, { ...c, ...(eventsUrl ? { eventsUrl } : {}), ...(o.flash ? { flash: o.flash } : {}) }), {

@@ -3,7 +3,9 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LiveHub } from '../../src/tracking-page/live';
+import type { PageModel } from '../../src/tracking-page/model';
 import type { TrackingPage } from '../../src/tracking-page/router';
 import { emptyStore, pageApp, StubGateway, testSettings, view } from './support';
 
@@ -175,5 +177,35 @@ describe('live updates', () => {
     await sse.next('update'); // no version given: the current state comes at once
     page.close();
     await sse.ended;
+  });
+});
+
+describe('the live hub', () => {
+  it('reads an order once per interval however many pages are open, and stops when the last one goes', async () => {
+    vi.useFakeTimers();
+    try {
+      const loads: string[] = [];
+      const hub = new LiveHub(async (id) => {
+        loads.push(id);
+        return null as PageModel | null;
+      }, { pollMs: 1_000, maxConnections: 10, maxPerOrder: 5, maxConnectionMs: 60_000 });
+      const seen: number[] = [0, 0, 0];
+      const subs = [0, 1, 2].map((i) => hub.subscribe('ORD-1', () => void (seen[i]! += 1))!);
+      const other = hub.subscribe('ORD-2', () => {})!;
+      await vi.advanceTimersByTimeAsync(0);
+      expect(loads.filter((id) => id === 'ORD-1')).toHaveLength(1); // the three joined one read
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(loads.filter((id) => id === 'ORD-1')).toHaveLength(4);
+      expect(seen).toEqual([4, 4, 4]);
+      expect(hub.connections).toBe(4);
+      subs.forEach((off) => off());
+      other();
+      expect(hub.connections).toBe(0);
+      const before = loads.length;
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(loads).toHaveLength(before);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -259,13 +259,16 @@ describe('answering a failed delivery', () => {
 
   it('a mistake comes back next to the form (422) with what was typed; the workflow is not asked', async () => {
     const gw = new StubGateway();
-    const { app, action, csrf } = await ndrPage(gw, 'NDR-4');
+    const { app, action, csrf, res: first } = await ndrPage(gw, 'NDR-4');
     const res = await request(app).post(action).type('form').send({ csrf, action: 'change_address', address1: '7 Lake View Road', pincode: '12345' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('aria-invalid="true" aria-describedby="ndr-pincode-err"');
     expect(res.text).toContain('value="7 Lake View Road"');
     expect(res.text).toMatch(/<details class="option" open><summary>Correct the address/);
     expect(gw.ndrCalls).toHaveLength(0);
+    // The live stream must not take the form back: the page claims the version of the unchanged shipment.
+    const version = (html: string) => /data-version="([^"]+)"/.exec(html)![1];
+    expect(version(res.text)).toBe(version(first.text));
   });
 
   it('tells the customer when the answer could not be taken', async () => {
