@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { loadConfig } from '../config';
 import { icarryCallbackUrlToken } from '../couriers/icarry';
 import type { CourierId } from '../domain/events';
+import { WEBHOOK_PATHS } from '../webhooks/endpoints';
 import { createDelhiverySimulator } from './delhivery';
 import { SIMULATOR_DEFAULTS } from './defaults';
 import { createIcarrySimulator } from './icarry';
@@ -14,13 +15,13 @@ import type { CourierSimulator, SimulatorOptions } from './types';
 import { WHATSAPP_SIM_DEFAULTS } from './whatsapp/defaults';
 import { startWhatsAppSimulator, type RunningWhatsAppSimulator } from './whatsapp';
 
-/** The API paths each courier is configured to call (Shiprocket's must avoid "sr"/"kr"/"shiprocket"). */
+/** The API paths each courier is configured to call, as an admin would paste them into its dashboard. */
 export function webhookUrls(base: string): Record<CourierId, string> {
   const b = base.replace(/\/$/, '');
   return {
-    shiprocket: `${b}/api/webhooks/courier/sp-tracking`,
-    delhivery: `${b}/api/webhooks/courier/delhivery`,
-    icarry: `${b}/api/webhooks/shipping-updates?token=${icarryCallbackUrlToken(SIMULATOR_DEFAULTS.icarry.apiKey)}`,
+    shiprocket: `${b}${WEBHOOK_PATHS.shiprocket}`,
+    delhivery: `${b}${WEBHOOK_PATHS.delhivery}`,
+    icarry: `${b}${WEBHOOK_PATHS.icarryStatus}?token=${icarryCallbackUrlToken(SIMULATOR_DEFAULTS.icarry.apiKey)}`,
   };
 }
 
