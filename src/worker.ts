@@ -10,7 +10,9 @@ import { createLogger } from './lib/logger';
 import { createNotificationSender } from './notifications';
 import { courierObserver, createMetrics } from './lib/metrics';
 import { serveMetrics } from './lib/metrics-server';
+import { keysFromConfig, SecretBox } from './lib/secret-box';
 import { MongoBookingJournal } from './storage/booking-journal';
+import { CourierSettingsRepo } from './storage/courier-settings-repo';
 import { connectMongo } from './storage/mongo';
 import { MongoNotificationLedger } from './storage/notification-ledger';
 import { MongoProjectionStore } from './storage/projection-store';
@@ -32,7 +34,8 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const observer = courierObserver(metrics);
 
   const couriers = new SettingsCourierRegistry({
-    source: opts.settings ?? { resolve: async () => null },
+    // The settings admins store through the API (secrets decrypted here, never logged).
+    source: opts.settings ?? new CourierSettingsRepo(mongo.cols, new SecretBox(keysFromConfig(config))),
     mode: config.COURIER_MODE,
     production: config.NODE_ENV === 'production',
     simulatorHost: config.SIMULATOR_HOST,
