@@ -4,27 +4,15 @@
 // that is the only writer of state, projection, search attributes and notifications. Webhooks arrive
 // as signals; polling is a retry-poller activity beside the loop (poller.ts); deadlines (NDR window,
 // stuck detection) share one lazily re-armed timer (alarm.ts).
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  TimeoutFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { NotifyInput, ProjectionWrite, ShipmentActivities, TrackOutput } from '../../activities';
+import type { NotifyInput, ProjectionWrite, TrackOutput } from '../../activities';
 import type { TrackingEvent } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
 import { defaultNdrDecision, milestonesFor, MILESTONE_AUDIENCE, pollDelayMs, stuckAfterMs, type Milestone } from '../../domain/shipment-policy';
 import { ingest, setBase, setManualStatus, type IngestResult, type Transition } from '../../domain/state-machine';
 import { isShipmentStatus, isTerminal, ORDER_STATUS_FOR, STATUS_RANK, type ShipmentStatus } from '../../domain/status';
+import { courierCalls, notifications, projection, trackCalls } from './activity-proxies';
 import { Alarm } from './alarm';
 import {
   bookingUpdate,
@@ -52,30 +40,10 @@ import {
   type ShipmentState,
   type TrackingView,
 } from './contract';
+import { bookingFailure, failureMessage, invalid, isUsableEvent, requireRequestId, validateNdrAction } from './messages';
 import { resolveOptions } from './options';
 import { Poller } from './poller';
 import { initialState, projectionOf, searchAttributeValues, shipmentRef, trackingView, type SearchAttributeValues } from './state';
-
-const courierCalls = proxyActivities<ShipmentActivities>({
-  startToCloseTimeout: '1 minute',
-  // A courier outage longer than this is an ops matter: the booking is reported failed and can be retried.
-  scheduleToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-const trackCalls = proxyActivities<ShipmentActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
-});
-const notifications = proxyActivities<ShipmentActivities>({
-  startToCloseTimeout: '1 minute',
-  // A dead channel gives up after a day; it never holds the shipment up meanwhile.
-  scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '30 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
-});
-const projection = proxyLocalActivities<ShipmentActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 /** Answers kept for retried requests; older ones fall off (a retry days later is not a retry). */
 const MAX_RESULTS = 50;
@@ -719,54 +687,4 @@ class Shipment {
 
 function nowIso(): string {
   return new Date(Date.now()).toISOString();
-}
-
-function isUsableEvent(e: unknown): e is TrackingEvent {
-  const x = e as Partial<TrackingEvent> | null;
-  return !!x && typeof x.key === 'string' && x.key.length > 0 && typeof x.occurredAt === 'string' && !Number.isNaN(Date.parse(x.occurredAt)) && (x.status === null || isShipmentStatus(x.status));
-}
-
-/** A malformed request (the API answers 422); state conflicts throw plain errors (409). */
-function invalid(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'InvalidRequest', message, nonRetryable: true });
-}
-
-function requireRequestId(req: { requestId?: unknown } | undefined): void {
-  if (!req || typeof req.requestId !== 'string' || req.requestId.length === 0) throw invalid('requestId is required');
-}
-
-function validateNdrAction(a: NdrAction | undefined): void {
-  if (!a || typeof a !== 'object') throw invalid('action is required');
-  switch (a.type) {
-    case 'reattempt':
-    case 'return_to_origin':
-      return;
-    case 'reschedule':
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(a.date ?? '')) throw invalid('reschedule needs a date YYYY-MM-DD');
-      return;
-    case 'change_address':
-      if (!a.address1) throw invalid('change_address needs address1');
-      if (a.pincode !== undefined && !/^\d{6}$/.test(a.pincode)) throw invalid('pincode must be 6 digits');
-      return;
-    case 'change_phone':
-      if (!/^\d{10}$/.test(a.phone ?? '')) throw invalid('phone must be 10 digits');
-      return;
-    default:
-      throw invalid('unknown NDR action');
-  }
-}
-
-function bookingFailure(err: unknown): { code: string; message: string } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as { code?: string } | undefined;
-    return { code: details?.code ?? cause.type ?? 'failed', message: cause.message };
-  }
-  if (cause instanceof TimeoutFailure) return { code: 'courier_unavailable', message: 'the courier did not answer in time' };
-  return { code: 'failed', message: failureMessage(err) };
-}
-
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : 'failed';
 }
