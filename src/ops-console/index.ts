@@ -1,0 +1,3 @@
+export { opsConsoleRouter } from './router';
+export type { OpsConsoleDeps } from './context';
+export { opsSessionSecret } from './session-secret';
