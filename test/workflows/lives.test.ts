@@ -9,7 +9,9 @@ import {
   cancelUpdate,
   courierEventSignal,
   resolveNdrUpdate,
+  refreshUpdate,
   retryBookingUpdate,
+  setManualStatusUpdate,
   trackingQuery,
   type ShipmentResult,
 } from '../../src/workflows/shipment/contract';
@@ -341,5 +343,31 @@ describe('shipment lives (time-skipping)', () => {
     expect(world.sender.attempts).toBeGreaterThan(3);
     expect(world.ledger.docs.get(`${id}:shipped:email`)).toMatchObject({ status: 'skipped' });
     expect(world.ledger.docs.get(`${id}:shipped:whatsapp`)).toMatchObject({ status: 'sent' });
+  });
+
+  it('an admin status holds against stale courier scans; refresh syncs now and says whether anything changed', async () => {
+    const world = fakeWorld();
+    const courier = world.couriers.delhivery as FakeCourier;
+    const h = await harness(env, world);
+    const id = orderId('ADM');
+    await h.run(async () => {
+      const { handle, awb, t0, send } = await booked(h, courier, shipmentInput(id));
+      await send(scan(awb, 'in_transit', t0 + 5 * H));
+      const req = { requestId: 'm1', status: 'out_for_delivery' as const, by: 'admin@store', reason: 'hub confirmed by phone' };
+      const view = await handle.executeUpdate(setManualStatusUpdate, { args: [req] });
+      expect(view).toMatchObject({ status: 'out_for_delivery', manual: { by: 'admin@store' } });
+      await send(scan(awb, 'in_transit', t0 + 8 * H, { location: 'Late hub scan' }));
+      expect((await handle.query(trackingQuery)).status).toBe('out_for_delivery');
+      await expect(handle.executeUpdate(setManualStatusUpdate, { args: [{ ...req, requestId: 'm2', status: 'nonsense' as never }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      // Nothing new at the courier: success, no change.
+      expect(await handle.executeUpdate(refreshUpdate)).toEqual({ success: true, statusUpdated: false, status: 'out_for_delivery', orderStatus: 'out_for_delivery' });
+      courier.publish(scan(awb, 'delivered', t0 + 10 * H));
+      expect(await handle.executeUpdate(refreshUpdate)).toEqual({ success: true, statusUpdated: true, status: 'delivered', orderStatus: 'delivered' });
+      await handle.result();
+      const done = await handle.query(trackingQuery);
+      expect(done.transitions.map((t) => `${t.to}:${t.source}`)).toEqual(['booked:booking', 'in_transit:webhook', 'out_for_delivery:manual', 'delivered:poll']);
+    });
+    // The admin's change notified like a courier one would have.
+    expect(world.sender.keys(id)).toContain('out_for_delivery:email');
   });
 });

@@ -109,16 +109,24 @@ class Shipment {
         validateNdrAction(req.action);
       },
     });
-    setHandler(setManualStatusUpdate, (req) => this.enqueue<TrackingView>({ kind: 'manual', id: req.requestId, req }), {
-      validator: (req) => {
-        requireRequestId(req);
-        if (this.answered(req.requestId)) return;
-        if (!isShipmentStatus(req.status) || req.status === 'pending') throw invalid('not a shipment status');
-        if (this.s.booking.state !== 'booked') throw new Error('shipment is not booked');
-        if (isTerminal(this.s.machine.status)) throw new Error(`shipment is already ${this.s.machine.status}`);
-        if (!req.by || !req.reason) throw invalid('who and why are required');
+    // The answer is the view at the time of asking; only a marker is kept (a view per request would bloat the state).
+    setHandler(
+      setManualStatusUpdate,
+      async (req) => {
+        await this.enqueue({ kind: 'manual', id: req.requestId, req });
+        return trackingView(this.s);
       },
-    });
+      {
+        validator: (req) => {
+          requireRequestId(req);
+          if (this.answered(req.requestId)) return;
+          if (!isShipmentStatus(req.status) || req.status === 'pending') throw invalid('not a shipment status');
+          if (this.s.booking.state !== 'booked') throw new Error('shipment is not booked');
+          if (isTerminal(this.s.machine.status)) throw new Error(`shipment is already ${this.s.machine.status}`);
+          if (!req.by || !req.reason) throw invalid('who and why are required');
+        },
+      },
+    );
     setHandler(cancelUpdate, (req) => this.enqueue<CancelResult>({ kind: 'cancel', id: req.requestId, req }), {
       validator: (req) => {
         requireRequestId(req);
@@ -492,7 +500,7 @@ class Shipment {
           this.afterIngest(r.result, undefined);
           this.touch();
         }
-        return this.answer(cmd.id, trackingView(this.s));
+        return this.answer(cmd.id, { applied: r.ok });
       }
       case 'cancel':
         return this.answer(cmd.id, await this.cancel(cmd.req));
