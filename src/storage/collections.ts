@@ -21,6 +21,8 @@ export const COLLECTIONS = {
   notifications: 'notifications',
   couriers: 'couriers',
   bookingJournal: 'booking_journal',
+  /** Unfinished webhook inbox work (inbox-repo.ts): small, so the relay never scans the inbox itself. */
+  inboxQueue: 'webhook_inbox_queue',
 } as const;
 
 export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
@@ -38,6 +40,7 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   notifications: [{ key: { orderId: 1 }, name: 'order' }, { key: { status: 1, channel: 1 }, name: 'status_channel' }],
   couriers: [],
   bookingJournal: [],
+  inboxQueue: [{ key: { nextAttemptAt: 1 }, name: 'due' }],
 };
 
 export function collections(db: Db) {

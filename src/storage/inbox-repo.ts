@@ -2,6 +2,11 @@
 // 200, then delivered to workflows by the API (at once) or by the relay (after a failure or a crash).
 // A delivery's _id is a hash of its courier and body, so a courier's resend is recognised and not
 // processed twice; the workflow's own event-key dedupe covers a signal sent twice after a crash.
+//
+// Work still to do is tracked in a separate, small queue collection keyed by the same id, and every
+// read or write of the inbox itself is by _id. FerretDB v1 answers any other filter by scanning the
+// whole collection (≈0.1 ms per document measured), and the inbox only grows: a relay querying it by
+// status would get slower with every webhook ever received. The queue holds only unfinished work.
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { CourierId, TrackingEvent } from '../domain/events';
@@ -28,6 +33,18 @@ export interface InboxSummary {
   deliveries: Array<Omit<InboxDelivery, 'events'> & { eventCount: number }>;
 }
 
+/** One unfinished inbox document: when to try it next, and which AWBs it waits for. */
+export interface InboxQueueEntry {
+  _id: string; // the inbox document's _id
+  courier: CourierId;
+  status: 'pending' | 'unmatched';
+  awbs: string[];
+  nextAttemptAt: string;
+}
+
+const isOpen = (status: InboxStatus): status is InboxQueueEntry['status'] => status === 'pending' || status === 'unmatched';
+const openAwbs = (deliveries: readonly InboxDelivery[]) => deliveries.filter((d) => isOpen(d.status)).map((d) => d.awb);
+
 export function inboxId(courier: string, body: Buffer | string): string {
   return createHash('sha256').update(courier).update('\0').update(body).digest('hex');
 }
@@ -43,22 +60,35 @@ export function overallStatus(deliveries: readonly InboxDelivery[]): InboxStatus
 
 export class InboxRepo {
   private readonly col: Collection<InboxRecord>;
+  private readonly queue: Collection<InboxQueueEntry>;
 
   constructor(
     db: Db,
     private readonly now: () => number = Date.now,
   ) {
     this.col = db.collection<InboxRecord>(COLLECTIONS.inbox);
+    this.queue = db.collection<InboxQueueEntry>(COLLECTIONS.inboxQueue);
   }
 
   /** False when this exact delivery is already in the inbox (a courier's resend). */
   async insert(doc: InboxRecord): Promise<boolean> {
+    // Queue entry first: a crash between the two writes leaves an entry without a document (cleaned up
+    // by the relay, and the courier got no 200), never a document nobody will retry.
+    if (isOpen(doc.status)) {
+      await this.queue.updateOne(
+        { _id: doc._id },
+        { $setOnInsert: { courier: doc.courier, status: doc.status, awbs: openAwbs(doc.deliveries), nextAttemptAt: doc.nextAttemptAt } },
+        { upsert: true },
+      );
+    }
     try {
       await this.col.insertOne(doc);
       return true;
     } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
+      if (!isDuplicateKey(e)) throw e;
+      const existing = await this.col.findOne({ _id: doc._id }, { projection: { status: 1 } });
+      if (existing && !isOpen(existing.status)) await this.queue.deleteOne({ _id: doc._id });
+      return false;
     }
   }
 
@@ -67,29 +97,41 @@ export class InboxRepo {
   }
 
   /**
-   * Takes the most overdue delivery with work left and pushes its nextAttemptAt past a lease, so another
+   * Takes the most overdue unfinished delivery and pushes its next attempt past a lease, so another
    * relay (or API replica) leaves it alone while this one works on it. If this process dies, the lease
    * runs out and someone else picks it up.
    */
   async claimDue(leaseMs: number): Promise<InboxRecord | null> {
-    const now = this.now();
-    return this.col.findOneAndUpdate(
-      { status: { $in: ['pending', 'unmatched'] }, nextAttemptAt: { $lte: iso(now) } },
-      { $set: { nextAttemptAt: iso(now + leaseMs) } },
-      { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-    );
+    for (;;) {
+      const now = this.now();
+      const entry = await this.queue.findOneAndUpdate({ nextAttemptAt: { $lte: iso(now) } }, { $set: { nextAttemptAt: iso(now + leaseMs) } }, { sort: { nextAttemptAt: 1 } });
+      if (!entry) return null;
+      const doc = await this.col.findOne({ _id: entry._id });
+      if (doc && isOpen(doc.status)) return doc;
+      // Finished meanwhile (or never written): nothing left to do for it.
+      await this.queue.deleteOne({ _id: entry._id });
+    }
   }
 
-  async saveOutcome(id: string, o: Pick<InboxRecord, 'deliveries' | 'status' | 'attempts' | 'nextAttemptAt'>): Promise<void> {
-    await this.col.updateOne({ _id: id }, { $set: { ...o, updatedAt: iso(this.now()) } });
+  async saveOutcome(doc: Pick<InboxRecord, '_id' | 'courier'>, o: Pick<InboxRecord, 'deliveries' | 'status' | 'attempts' | 'nextAttemptAt'>): Promise<void> {
+    await this.col.updateOne({ _id: doc._id }, { $set: { ...o, updatedAt: iso(this.now()) } });
+    if (!isOpen(o.status)) await this.queue.deleteOne({ _id: doc._id });
+    else await this.queue.updateOne({ _id: doc._id }, { $set: { courier: doc.courier, status: o.status, awbs: openAwbs(o.deliveries), nextAttemptAt: o.nextAttemptAt } }, { upsert: true });
   }
 
   /** An AWB just became known (the API booked it): make its waiting deliveries due now. */
   async expedite(courier: CourierId, awb: string): Promise<number> {
-    const r = await this.col.updateMany({ status: 'unmatched', courier, 'deliveries.awb': awb }, { $set: { nextAttemptAt: iso(this.now()) } });
+    const r = await this.queue.updateMany({ status: 'unmatched', courier, awbs: awb }, { $set: { nextAttemptAt: iso(this.now()) } });
     return r.modifiedCount;
   }
 
+  /** Unfinished work, from the queue (cheap on any server). */
+  async backlog(): Promise<{ pending: number; unmatched: number }> {
+    const rows = await this.queue.aggregate<{ _id: 'pending' | 'unmatched'; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+    return { pending: rows.find((r) => r._id === 'pending')?.n ?? 0, unmatched: rows.find((r) => r._id === 'unmatched')?.n ?? 0 };
+  }
+
+  /** Every document by status (scans the inbox: admin views only, never the hot path). */
   async counts(): Promise<Record<InboxStatus, number>> {
     const rows = await this.col.aggregate<{ _id: InboxStatus; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
     const out: Record<InboxStatus, number> = { pending: 0, delivered: 0, unmatched: 0, rejected: 0 };

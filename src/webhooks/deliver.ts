@@ -61,7 +61,7 @@ export class InboxDeliverer {
     const settled = expired ? deliveries.map((x) => (x.status === 'unmatched' ? { ...x, status: 'rejected' as const, lastError: 'AWB never matched an order' } : x)) : deliveries;
     const status = overallStatus(settled);
     const nextAttemptAt = new Date(this.now() + (status === 'pending' || status === 'unmatched' ? this.delay(attempts) : 0)).toISOString();
-    await this.d.inbox.saveOutcome(doc._id, { deliveries: settled, status, attempts, nextAttemptAt });
+    await this.d.inbox.saveOutcome(doc, { deliveries: settled, status, attempts, nextAttemptAt });
     if (status === 'rejected' || (status === 'unmatched' && attempts === 1)) {
       this.d.log.warn({ inboxId: doc._id, courier: doc.courier, awbs: settled.filter((x) => x.status !== 'delivered').map((x) => x.awb), status }, 'webhook events not delivered');
     }

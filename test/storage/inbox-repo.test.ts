@@ -1,6 +1,8 @@
-// The inbox's relay queue: due documents are claimed under a lease, one claimant at a time.
+// The inbox and its work queue: due documents are claimed under a lease, one claimant at a time, and
+// finished documents leave the queue (so the relay never scans the ever-growing inbox).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inboxId, InboxRepo, overallStatus, type InboxRecord } from '../../src/storage/inbox-repo';
+import { COLLECTIONS } from '../../src/storage/collections';
 import type { Mongo } from '../../src/storage/mongo';
 import { freshMongo } from '../support/mongo';
 
@@ -31,20 +33,43 @@ beforeAll(async () => {
 });
 afterAll(async () => mongo.close());
 beforeEach(async () => {
-  await mongo.cols.inbox.deleteMany({});
+  await Promise.all([mongo.cols.inbox.deleteMany({}), mongo.db.collection(COLLECTIONS.inboxQueue).deleteMany({})]);
 });
+const queued = async () => (await mongo.db.collection(COLLECTIONS.inboxQueue).find({}).toArray()).map((d) => d._id).sort();
 
 describe('InboxRepo', () => {
-  it('refuses the same delivery twice', async () => {
+  it('refuses the same delivery twice, and queues only unfinished work', async () => {
     expect(await inbox.insert(doc('a'))).toBe(true);
     expect(await inbox.insert(doc('a'))).toBe(false);
+    expect(await inbox.insert(doc('b', { status: 'delivered', deliveries: [] }))).toBe(true);
+    expect(await queued()).toEqual(['a']);
+  });
+
+  it('takes work off the queue once it is finished, and keeps it there (rescheduled) while it is not', async () => {
+    const d = doc('c');
+    await inbox.insert(d);
+    await inbox.saveOutcome(d, { deliveries: [{ ...d.deliveries[0]!, status: 'unmatched', attempts: 1 }], status: 'unmatched', attempts: 1, nextAttemptAt: iso(now + 5_000) });
+    expect(await inbox.backlog()).toEqual({ pending: 0, unmatched: 1 });
+    expect(await inbox.claimDue(1_000)).toBeNull();
+    await inbox.saveOutcome(d, { deliveries: [{ ...d.deliveries[0]!, status: 'delivered', attempts: 2 }], status: 'delivered', attempts: 2, nextAttemptAt: iso(now) });
+    expect(await queued()).toEqual([]);
+    // A resend of a finished delivery leaves nothing queued either.
+    expect(await inbox.insert(d)).toBe(false);
+    expect(await queued()).toEqual([]);
+  });
+
+  it('drops a queue entry whose document is finished or was never written (crash between the writes)', async () => {
+    await mongo.db.collection<{ _id: string }>(COLLECTIONS.inboxQueue).insertOne({ _id: 'ghost', courier: 'delhivery', status: 'pending', awbs: [], nextAttemptAt: iso(now - 1) } as never);
+    await inbox.insert(doc('real'));
+    expect((await inbox.claimDue(1_000))?._id).toBe('real');
+    expect(await queued()).toEqual(['real']);
   });
 
   it('claims due work most overdue first, and not again while the lease runs', async () => {
     await inbox.insert(doc('late', { nextAttemptAt: iso(now - 5_000) }));
     await inbox.insert(doc('due', { nextAttemptAt: iso(now) }));
     await inbox.insert(doc('future', { nextAttemptAt: iso(now + 60_000) }));
-    await inbox.insert(doc('done', { status: 'delivered', nextAttemptAt: iso(now - 10_000) }));
+    await inbox.insert(doc('done', { status: 'delivered', deliveries: [], nextAttemptAt: iso(now - 10_000) }));
     await inbox.insert(doc('waiting', { status: 'unmatched', nextAttemptAt: iso(now - 1_000) }));
     const claimed = [];
     for (let d = await inbox.claimDue(30_000); d; d = await inbox.claimDue(30_000)) claimed.push(d._id);
