@@ -2,6 +2,7 @@
 // so a retry after a crash (or a continue-as-new re-issue) finds it sent and stops.
 import { ApplicationFailure } from '@temporalio/common';
 import { MILESTONE_AUDIENCE } from '../domain/shipment-policy';
+import { isNotificationError, isNotificationSkipped } from '../notifications/errors';
 import type { ActivityDeps } from './deps';
 import { render } from './notification-templates';
 import type { NotifyInput, NotifyOutput } from './types';
@@ -32,18 +33,31 @@ export function createNotificationActivities(deps: ActivityDeps) {
           to,
           subject,
           text,
-          data: input.facts,
+          // The name is personal data: it travels in this activity's (encrypted) input only.
+          data: { ...input.facts, ...(input.recipient?.name ? { customerName: input.recipient.name } : {}) },
           idempotencyKey: `${input.orderId}:${input.event}:${input.channel}`,
         });
         await deps.ledger.markSent(key, providerMessageId);
         deps.metrics?.notification?.(input.event, input.channel, 'sent');
         return { outcome: 'sent', providerMessageId };
       } catch (e) {
+        // The sender decided not to send (channel switched off, contact unusable): recorded, not retried.
+        if (isNotificationSkipped(e)) {
+          await deps.ledger.markSkipped(key, e.reason);
+          deps.metrics?.notification?.(input.event, input.channel, 'skipped');
+          return { outcome: 'skipped', reason: e.reason };
+        }
         const message = e instanceof Error ? e.message : 'send failed';
         await deps.ledger.markFailed(key, message);
         deps.metrics?.notification?.(input.event, input.channel, 'failed');
-        // Retryable: the workflow's retry policy backs off; the shipment does not wait for it.
-        throw ApplicationFailure.create({ type: 'NotificationFailed', message: `${input.channel} ${input.event}: ${message}` });
+        const type = `Notification${isNotificationError(e) && !e.retryable ? 'Permanent' : 'Failed'}`;
+        // Retryable by default: the workflow's retry policy backs off; the shipment does not wait for it.
+        throw ApplicationFailure.create({
+          type,
+          message: `${input.channel} ${input.event}: ${message}`,
+          nonRetryable: isNotificationError(e) && !e.retryable,
+          ...(isNotificationError(e) && e.retryAfterMs !== undefined ? { nextRetryDelay: e.retryAfterMs } : {}),
+        });
       }
     },
   };

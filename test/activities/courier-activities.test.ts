@@ -11,7 +11,6 @@ import { FakeCourier, fakeWorld, scan } from '../support/workflow-fakes';
 import { shipmentInput } from '../support/workflow-env';
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const run = <F extends (...a: any[]) => Promise<unknown>>(attempt: number, fn: F, ...args: Parameters<F>) =>
   new MockActivityEnvironment({ attempt, currentAttemptScheduledTimestampMs: NOW }).run(fn, ...args) as ReturnType<F>;
 const failureOf = async (p: Promise<unknown>): Promise<ApplicationFailure> => {
