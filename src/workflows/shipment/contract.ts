@@ -139,6 +139,10 @@ export interface TrackingView {
   lastEventAt?: string;
   lastSyncAt?: string;
   lastWebhookAt?: string;
+  /**
+   * Not set by the workflow: its polls are retries of one activity whose next attempt only Temporal
+   * knows (see docs/workflow.md, "Polling"); kept for API compatibility.
+   */
   nextPollAt?: string;
   updatedAt: string;
 }
