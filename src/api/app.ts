@@ -1,6 +1,6 @@
 // The Express application: routers, auth, rate limits, and the one error middleware. No listen() here,
 // so tests drive it with supertest and the server entry point owns the socket.
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { CourierId } from '../domain/events';
 import type { CourierSettingsRepo } from '../storage/courier-settings-repo';
@@ -36,6 +36,15 @@ export interface AppDeps extends OrdersRouteDeps {
   /** Rejected webhook requests allowed per IP per minute. */
   publicRateLimitPerMinute: number;
   version?: string;
+  /** HTML pages served beside the JSON API, each with its own access rules (see their docs). */
+  pages?: {
+    /** The customer tracking page; serves /order-tracking/… (docs/tracking-page.md). */
+    trackingPage?: Router;
+    /** The ops console, mounted at /ops. */
+    opsConsole?: Router;
+  };
+  /** GET /api/analytics (src/analytics), behind the admin token. */
+  analytics?: Router;
 }
 
 export function createApp(d: AppDeps): Express {
@@ -47,12 +56,15 @@ export function createApp(d: AppDeps): Express {
 
   app.use(healthRouter(d.health));
   app.use(docsRouter(() => (openApi ??= buildOpenApiDocument({ version: d.version ?? '0.1.0', serverUrl: d.publicBaseUrl }))));
+  if (d.pages?.opsConsole) app.use('/ops', d.pages.opsConsole);
+  if (d.pages?.trackingPage) app.use(d.pages.trackingPage);
   // Before express.json: webhook bodies are read raw, with their own size limit.
   app.use('/api/webhooks', webhookRateLimit({ limit: d.publicRateLimitPerMinute }), webhooksRouter({ ingestor: d.ingestor, maxBodyBytes: d.webhookMaxBodyBytes }));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use('/api/orders', admin, ordersRouter(d));
   app.use('/api/tracking', admin, trackingRouter(d));
   app.use('/api/ndr', admin, ndrRouter(d));
+  if (d.analytics) app.use('/api/analytics', admin, d.analytics);
   app.use('/api/admin/couriers', admin, couriersRouter(d));
   app.use('/api/admin', admin, adminRouter(d));
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such route')));

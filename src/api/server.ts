@@ -3,11 +3,13 @@
 // Temporal is down, and the relay delivers them once it is back.
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { analyticsRouter, ensureAnalyticsIndexes } from '../analytics';
 import { loadConfig } from '../config';
 import type { CourierId } from '../domain/events';
 import { effectiveSettings } from '../infra/courier-registry';
 import { withDevSecrets } from '../infra/dev-secrets';
 import { createLogger } from '../lib/logger';
+import { opsConsoleRouter, opsSessionSecret } from '../ops-console';
 import { keysFromConfig, SecretBox } from '../lib/secret-box';
 import { AwbIndexRepo } from '../storage/awb-index-repo';
 import { CourierSettingsRepo } from '../storage/courier-settings-repo';
@@ -18,6 +20,7 @@ import { ShipmentsRepo } from '../storage/shipments-repo';
 import { applyValidators } from '../storage/validators';
 import { codecKeysFromConfig } from '../temporal/codec-keys';
 import { createClientDataConverter } from '../temporal/data-converter';
+import { createTrackingPage, MongoTrackingStore, trackingPageSettings } from '../tracking-page';
 import { webhookAuthFor } from '../webhooks/auth-settings';
 import { InboxDeliverer } from '../webhooks/deliver';
 import { WebhookIngestor } from '../webhooks/ingest';
@@ -30,6 +33,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const config = withDevSecrets(loadConfig());
   const log = createLogger(config.LOG_LEVEL, { component: 'api' });
   const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB);
+  await ensureAnalyticsIndexes(mongo.db);
   const validators = await applyValidators(mongo.db);
   if (validators.unsupported.length) log.info({ collections: validators.unsupported }, 'this MongoDB server does not enforce collection validators (FerretDB v1); skipped');
 
@@ -63,6 +67,21 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     leaseMs: relayOptions.leaseMs,
   });
   const relay = new WebhookRelay(inbox, deliverer, log, relayOptions);
+  const shipmentsRepo = new ShipmentsRepo(mongo.cols);
+  const trackingPage = createTrackingPage({ settings: trackingPageSettings(config), gateway, store: new MongoTrackingStore(mongo.cols), log });
+  const opsConsole = opsConsoleRouter({
+    adminTokens: config.ADMIN_API_TOKENS,
+    sessionSecret: opsSessionSecret(config),
+    cols: mongo.cols,
+    shipmentsRepo,
+    courierSettings,
+    webhookSettings,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    gateway,
+    temporal: { uiUrl: config.TEMPORAL_UI_URL ?? `http://localhost:${config.TEMPORAL_UI_PORT}`, namespace: config.TEMPORAL_NAMESPACE },
+    timeZone: config.STORE_TIMEZONE,
+    log,
+  });
 
   const app = createApp({
     log,
@@ -76,7 +95,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     },
     orders: new OrdersRepo(mongo.cols),
     shipments: gateway,
-    shipmentsRepo: new ShipmentsRepo(mongo.cols),
+    shipmentsRepo,
     courierSettings,
     inbox,
     awbs,
@@ -87,6 +106,9 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     webhookSettings,
     webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_KB * 1024,
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    trackingPageUrl: trackingPage.trackingLink,
+    pages: { trackingPage: trackingPage.router, opsConsole },
+    analytics: analyticsRouter({ cols: mongo.cols, timeZone: config.STORE_TIMEZONE }),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -96,6 +118,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   return {
     server,
     stop: async () => {
+      trackingPage.close(); // open live streams would hold server.close() forever
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Whatever is still in flight stays in the inbox and is delivered by the next relay to run.
       await relay.stop();

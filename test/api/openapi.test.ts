@@ -1,5 +1,6 @@
-// The OpenAPI document is well formed, describes every route Express serves (and only those), and /docs
-// renders it from locally served Swagger UI assets.
+// The OpenAPI document is well formed, describes every JSON route Express serves (and only those), and
+// /docs renders it from locally served Swagger UI assets. The HTML pages mounted beside the API (the
+// tracking page, the ops console) are documented with their code, not here.
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,11 @@ describe('/openapi.json', () => {
     }
   });
 
+  it('documents the query parameters of refined schemas too (analytics)', () => {
+    const names = doc.paths['/api/analytics']!.get!.parameters!.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['from', 'to', 'courier', 'bucket', 'format', 'syncWindowHours']));
+  });
+
   it('uses the same schemas that validate requests (e.g. the pincode rule and the batch bound)', () => {
     const create = doc.paths['/api/orders']!.post!.requestBody!.content['application/json']!.schema as { properties: Record<string, { properties: Record<string, { pattern?: string }> }> };
     expect(create.properties.shippingAddress!.properties.pincode!.pattern).toBe('^[1-9]\\d{5}$');
@@ -93,6 +99,7 @@ describe('/openapi.json', () => {
     const served = new Set(
       expressRoutes(app)
         .filter((r) => !r.startsWith('get /docs/')) // Swagger UI's own assets
+        .filter((r) => !/^\w+ \/(ops|order-tracking)(\/|$)/.test(r)) // HTML pages
         .map((r) => {
           const [method, path] = r.split(' ') as [string, string];
           return `${method} ${openApiPath(path)}`;

@@ -2,6 +2,7 @@
 // simple test courier webhook format unless a test passes the real courier modules.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { analyticsRouter } from '../../src/analytics';
 import { createApp } from '../../src/api/app';
 import { ShipmentGatewayError, type ShipmentGateway } from '../../src/api/shipment-gateway';
 import { safeEqual } from '../../src/couriers/common/hmac';
@@ -191,6 +192,7 @@ export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
     webhookSettings: (c) => courierSettings.getDecrypted(c),
     webhookMaxBodyBytes: o.maxBodyBytes ?? 64 * 1024,
     publicRateLimitPerMinute: o.rateLimitPerMinute ?? 1_000,
+    analytics: analyticsRouter({ cols: mongo.cols, timeZone: 'Asia/Kolkata' }),
   });
   return { app, gateway, courierSettings, inbox, awbs, deliverer, ingestor, relay };
 }

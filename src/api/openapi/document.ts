@@ -45,7 +45,7 @@ export function buildOpenApiDocument(info: { version: string; serverUrl?: string
 
 function operation(r: RouteDoc, schema: (s: z.ZodType, io: 'input' | 'output') => Json): Json {
   const parameters: Json[] = [];
-  const addParams = (obj: z.ZodObject | undefined, where: 'path' | 'query') => {
+  const addParams = (obj: z.ZodType | undefined, where: 'path' | 'query') => {
     if (!obj) return;
     const json = schema(obj, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, s] of Object.entries(json.properties ?? {})) {

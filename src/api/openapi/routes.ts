@@ -1,6 +1,7 @@
 // Every route the API serves, described with the zod schemas its handler validates with. The OpenAPI
 // document is built from this table, and a test checks the table against the routes Express really has.
 import type { z } from 'zod';
+import { analyticsQuerySchema } from '../../analytics';
 import { WEBHOOK_PATHS } from '../../webhooks/endpoints';
 import * as res from '../response-schemas';
 import {
@@ -29,7 +30,8 @@ export interface RouteDoc {
   description?: string;
   auth: Auth;
   params?: z.ZodObject;
-  query?: z.ZodObject;
+  /** An object schema (possibly refined or transformed); its input side becomes the query parameters. */
+  query?: z.ZodType;
   body?: z.ZodType;
   /** Webhooks: any content type, read as raw bytes. */
   rawBody?: boolean;
@@ -114,6 +116,16 @@ export const ROUTES: RouteDoc[] = [
     errors: [404, 409, 503],
   },
   { method: 'post', path: '/api/tracking/sync', tag: 'Sync', summary: 'Sync many orders', description: 'At most 100 ids; 8 workflows at a time; never fails as a whole.', auth: 'admin', body: batchSyncBodySchema, ok: { status: 200, description: 'per-order results', schema: res.batchSyncResponse } },
+  {
+    method: 'get',
+    path: '/api/analytics',
+    tag: 'Analytics',
+    summary: 'Sync analytics per courier and period',
+    description: 'Dates are calendar days in STORE_TIMEZONE (from/to included; default the last 30 days). See src/analytics.',
+    auth: 'admin',
+    query: analyticsQuerySchema('Asia/Kolkata', Date.UTC(2025, 0, 1)),
+    ok: { status: 200, description: 'the report as JSON, or as CSV with format=csv' },
+  },
   { method: 'get', path: '/api/ndr', tag: 'NDR', summary: 'The open NDR queue, oldest first', auth: 'admin', query: ndrQuerySchema, ok: { status: 200, description: 'one page', schema: res.ndrQueueResponse } },
 
   { method: 'get', path: '/api/admin/couriers/:courierId', tag: 'Couriers', summary: "A courier's settings, secrets redacted", auth: 'admin', params: courierParamsSchema, ok: { status: 200, description: 'settings', schema: res.courierSettingsResponse }, errors: [404] },
