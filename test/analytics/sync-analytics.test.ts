@@ -1,7 +1,9 @@
 // Each metric against the seeded projection on the run's FerretDB (the same queries run on MongoDB 7:
 // only find, $match, $group/$sum). Expected numbers are derived by hand in seed.ts's comments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOutcomes } from '../../src/analytics/facts';
 import { syncAnalytics, type PeriodRow, type SyncAnalyticsReport } from '../../src/analytics/sync-analytics';
+import { localMidnight } from '../../src/analytics/time-buckets';
 import type { Mongo } from '../../src/storage/mongo';
 import { freshMongo } from '../support/mongo';
 import { NOW, seedAnalytics, TZ } from './seed';
@@ -68,9 +70,12 @@ describe('sync analytics', () => {
     expect(day(week, '2025-03-06', 'shiprocket').outcomes).toMatchObject({ delivered: 1, ndr: 1, ndrRecovered: 1 });
   });
 
-  it('leaves out cancelled shipments and outcomes before the period', () => {
+  it('leaves out cancelled shipments and outcomes before the period', async () => {
     // S6 was delivered in February (its document was rewritten since); S7 was cancelled.
     expect(week.totals.reduce((n, t) => n + (t.courier === 'all' ? 0 : t.outcomes.closed), 0)).toBe(6);
+    const facts: string[] = [];
+    await readOutcomes(mongo.cols, { startsAt: localMidnight('2025-03-03', TZ), endsAt: localMidnight('2025-03-10', TZ) }, (f) => facts.push(`${f.courier}:${f.outcome}`));
+    expect(facts.sort()).toEqual(['delhivery:delivered', 'delhivery:delivered', 'delhivery:delivered', 'delhivery:rto', 'icarry:lost', 'shiprocket:delivered']);
   });
 
   it('measures delivery time from booking to delivery, with its distribution', () => {

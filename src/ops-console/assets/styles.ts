@@ -40,6 +40,7 @@ table { border-collapse:collapse; width:100%; background:var(--card); }
 caption { text-align:left; font-weight:600; padding:.5rem .6rem; }
 th, td { padding:.45rem .6rem; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
 th { background:#eef1f4; font-size:.85rem; }
+tbody th { background:transparent; font-size:inherit; white-space:nowrap; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 .table-wrap { overflow-x:auto; border:1px solid var(--line); border-radius:8px; background:var(--card); }
 .badge { display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8rem; font-weight:600; border:1px solid; white-space:nowrap; }
@@ -55,7 +56,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:.3rem 1rem; margin:0; }
 dl.facts dt { font-weight:600; color:var(--muted); }
 dl.facts dd { margin:0; }
-.grid2 { display:grid; grid-template-columns:repeat(auto-fit, minmax(320px, 1fr)); gap:1rem; }
+.grid2 { display:grid; grid-template-columns:repeat(auto-fit, minmax(320px, 1fr)); gap:1rem; align-items:start; }
 .settings-form .row { display:flex; flex-direction:column; gap:.2rem; margin-bottom:.75rem; max-width:34rem; }
 .settings-form fieldset { border:1px solid var(--line); border-radius:8px; margin:0 0 1rem; padding:.75rem 1rem; }
 .settings-form legend { font-weight:700; padding:0 .3rem; }
