@@ -59,6 +59,8 @@ export type Collections = ReturnType<typeof collections>;
 
 export async function ensureIndexes(db: Db): Promise<void> {
   for (const [k, indexes] of Object.entries(INDEXES) as Array<[keyof typeof COLLECTIONS, IndexDescription[]]>) {
-    if (indexes.length > 0) await db.collection(COLLECTIONS[k]).createIndexes(indexes);
+    // One index per command: FerretDB v1 panics ("slice bounds out of range", connection closed) on a
+    // createIndexes naming two or more indexes that all exist already, i.e. on every start but the first.
+    for (const index of indexes) await db.collection(COLLECTIONS[k]).createIndexes([index]);
   }
 }
