@@ -31,7 +31,11 @@ async function save(name: string, handle: Handle, env: Env): Promise<void> {
   console.log(`recorded ${name}: ${history.events?.length ?? 0} events`);
 }
 
+/** `npx tsx test/histories/record.ts [time-skipping|dev-server] [name]` records only that scenario. */
+const ONLY_NAME = process.argv[3];
+
 async function scenario(env: Env, name: string, input: Parameters<typeof shipmentInput>[1], script: (ctx: { env: Env; handle: Handle; courier: FakeCourier; awb: string; t0: number; send: (...e: TrackingEvent[]) => Promise<void> }) => Promise<void>, courier = new FakeCourier('delhivery')) {
+  if (ONLY_NAME && ONLY_NAME !== name) return;
   const world = fakeWorld(courier);
   const h = await harness(env, world);
   const id = orderId(name.toUpperCase().replace(/[^A-Z]/g, ''));
@@ -104,6 +108,15 @@ async function timeSkipping(): Promise<void> {
     await scenario(env, 'cancel-before-pickup', {}, async ({ handle, awb, t0, send }) => {
       await send(scan(awb, 'pickup_scheduled', t0 + H));
       await handle.executeUpdate(cancelUpdate, { args: [{ requestId: 'c', by: 'admin', reason: 'customer asked' }] });
+    });
+    // Recorded after the 'signals-before-commands' patch: the webhook and the cancel reach the same task.
+    await scenario(env, 'signal-and-cancel-together', {}, async ({ handle, awb, t0, courier }) => {
+      const e = scan(awb, 'pickup_scheduled', t0 + H);
+      courier.publish(e);
+      await Promise.all([
+        handle.signal(courierEventSignal, { events: [e], source: 'webhook', receivedAt: new Date(t0).toISOString() }),
+        handle.executeUpdate(cancelUpdate, { args: [{ requestId: 'c', by: 'admin', reason: 'customer asked' }] }),
+      ]);
     });
     await scenario(env, 'stuck-then-lost', { options: { stuckAfterHours: { in_transit: 30 } } }, async ({ env, awb, t0, send }) => {
       await send(scan(awb, 'picked_up', t0 + 2 * H), scan(awb, 'in_transit', t0 + 5 * H));

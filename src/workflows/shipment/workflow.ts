@@ -4,7 +4,7 @@
 // that is the only writer of state, projection, search attributes and notifications. Webhooks arrive
 // as signals; polling is a retry-poller activity beside the loop (poller.ts); deadlines (NDR window,
 // stuck detection) share one lazily re-armed timer (alarm.ts).
-import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { NotifyInput, ProjectionWrite, TrackOutput } from '../../activities';
 import type { TrackingEvent } from '../../domain/events';
@@ -75,6 +75,7 @@ class Shipment {
   private pollFailures = 0;
   private nextCommandId = 0;
   private dirty = false;
+  private signalsBeforeCommands = false;
 
   constructor(private readonly input: ShipmentInput) {
     this.opts = resolveOptions(input.options);
@@ -166,6 +167,7 @@ class Shipment {
   // Main loop
 
   async run(): Promise<ShipmentResult> {
+    this.signalsBeforeCommands = patched('signals-before-commands');
     for (const intent of this.s.pendingNotifications) this.startNotification(intent);
     this.syncSearchAttributes();
 
@@ -194,6 +196,10 @@ class Shipment {
     return this.s.booking.state === 'cancelled' || isTerminal(this.s.machine.status);
   }
 
+  private hasCourierNews(): boolean {
+    return this.poller.found.length > 0 || this.poller.failure !== undefined || this.s.inbox.length > 0;
+  }
+
   private hasWork(): boolean {
     return (
       this.s.booking.state === 'pending' ||
@@ -210,10 +216,13 @@ class Shipment {
     while (this.hasWork()) {
       // Steps that only change state are batched into one projection write; steps that call out
       // persist first, so a slow courier call never holds back what is already known.
+      // Since 'signals-before-commands': courier news first, so a request sees every scan that reached
+      // the workflow with it (runs started before keep the old order, as their histories say).
+      const newsFirst = this.signalsBeforeCommands;
       if (this.s.booking.state === 'pending') {
         await this.flush();
         await this.book();
-      } else if (this.commands.length > 0) {
+      } else if (this.commands.length > 0 && !(newsFirst && this.hasCourierNews())) {
         await this.flush();
         await this.runCommand(this.commands.shift() as Command);
       } else if (this.poller.found.length > 0) this.takePollResult(this.poller.found.shift() as TrackOutput);
