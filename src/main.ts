@@ -125,12 +125,14 @@ async function main(config: Config & { ADMIN_API_TOKENS: string[]; SECRETS_KEY: 
     started.push(node('simulators', 'simulators/main.ts', env));
     await waitForPort(config.SIMULATOR_HOST, config.SIMULATOR_BASE_PORT + 2, 30_000, started.at(-1));
   }
-  if (config.WORKER_ENABLED) started.push(node('worker', 'worker.ts', env));
+  // The API first: it creates the collections and indexes. FerretDB v1 drops a connection (a recovered
+  // panic) when two processes create the same collections at once on a fresh database.
   if (config.API_ENABLED) {
     await assertPortFree(config.PORT, 'API', 'PORT');
     started.push(node('api', 'api/server.ts', env));
     await waitReady(`http://127.0.0.1:${config.PORT}/readyz`, 60_000);
   }
+  if (config.WORKER_ENABLED) started.push(node('worker', 'worker.ts', env));
   for (const p of started) {
     void p.exited.then((code) => {
       if (!stopping) {
