@@ -144,7 +144,9 @@ async function main(config: Config & { ADMIN_API_TOKENS: string[]; SECRETS_KEY: 
   const base = config.PUBLIC_BASE_URL.replace(/\/$/, '');
   const ui = config.TEMPORAL_UI_URL ?? (config.TEMPORAL_ADDRESS ? undefined : `http://localhost:${config.TEMPORAL_UI_PORT}`);
   say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  say(`  API            ${base}/api   (admin token: ${config.NODE_ENV === 'production' ? 'from ADMIN_API_TOKENS' : config.ADMIN_API_TOKENS[0]})`);
+  // Only a token generated here for development is shown; one the operator set is a secret like any other.
+  const devToken = config.NODE_ENV !== 'production' && !process.env.ADMIN_API_TOKENS?.trim();
+  say(`  API            ${base}/api   (admin token: ${devToken ? config.ADMIN_API_TOKENS[0] : 'from ADMIN_API_TOKENS'})`);
   say(`  Health         ${base}/readyz`);
   say(`  Tracking page  ${base}/order-tracking/<orderId>`);
   if (ui) say(`  Temporal UI    ${ui}`);
