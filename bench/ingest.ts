@@ -56,9 +56,9 @@ export async function run(command: string): Promise<void> {
   try {
     const stepSeconds = arg('step-seconds', 10);
     let knee: number | undefined;
-    let lastGood = 25;
+    let lastGood = 5;
     let baseP99: number | undefined;
-    for (const rate of [25, 50, 100, 200, 400, 800, undefined]) {
+    for (const rate of [5, 10, 25, 50, 100, 200, 400, 800, undefined]) {
       say(`ladder: ${rate ?? 'max'}/s for ${stepSeconds} s`);
       const row = await fire({ rate, seconds: stepSeconds });
       rows.push({ phase: 'ladder', ...row });
