@@ -8,8 +8,9 @@
 // shipments at a time, each shipment's scans one after another (8 per shipment: pickup scheduled, picked
 // up, in transit ×2, out for delivery, failed attempt (NDR), out for delivery again, delivered).
 //
-// Two figures per webhook:
+// Three figures per webhook:
 //   ack      the courier's POST → the API's 200 (the event is in the durable inbox);
+//   signal   the POST → the API has signalled the workflow (the inbox's deliveredAt; wall clock, ms);
 //   visible  the POST → the store can read it in MongoDB: the shipment projection (written last, after
 //            the timeline entry and the order status) includes the scan. So the inbox delivered it, the
 //            workflow applied it and the projection activity wrote it. Read by polling MongoDB by _id
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     const webhookUrl = `${wb.url}${WEBHOOK_PATHS.delhivery}`;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${SIMULATOR_DEFAULTS.delhivery.webhookSecret}` };
     const ack: number[] = [];
+    const signalled: number[] = [];
     const visible: number[] = [];
     let sent = 0;
     say(`sending ${shipments * PER_SHIPMENT} webhooks, ${CONCURRENCY} shipments at a time`);
@@ -111,13 +113,17 @@ async function main(): Promise<void> {
         const parsed = delhiveryWebhook.parse({ headers: {}, rawBody: Buffer.from(body), receivedAt: Date.now() });
         if (!parsed.ok) throw new Error(parsed.error);
         const occurredAt = parsed.events[0]!.occurredAt;
+        const sentAt = Date.now();
         const t = performance.now();
         const r = await http(webhookUrl, { method: 'POST', headers, body });
-        await r.body.dump();
+        const { id: inboxId } = (await r.body.json()) as { id?: string };
         if (r.statusCode !== 200) throw new Error(`webhook answered ${r.statusCode}`);
         ack.push(performance.now() - t);
         while (!(await mongo.cols.shipments.findOne({ _id: orderId, lastEventAt: { $gte: occurredAt } }, { projection: { _id: 1 } }))) await new Promise((res) => setTimeout(res, POLL_MS));
         visible.push(performance.now() - t);
+        const doc = inboxId ? await mongo.cols.inbox.findOne({ _id: inboxId }) : null;
+        const deliveredAt = doc?.deliveries[0]?.deliveredAt;
+        if (deliveredAt) signalled.push(Date.parse(deliveredAt) - sentAt);
       }
     });
     const wall = (performance.now() - t0) / 1000;
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
     const delivered = await mongo.cols.orders.countDocuments({ status: 'delivered' });
     const rows = [
       ['webhook → 200 (in the inbox)', stats(ack)],
+      ['webhook → workflow signalled', stats(signalled)],
       ['webhook → status in MongoDB', stats(visible)],
     ] as const;
     const fmt = (x: number) => x.toFixed(1).padStart(8);

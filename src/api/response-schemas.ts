@@ -185,6 +185,6 @@ export const inboxResponse = z.object({
   ),
 });
 
-export const webhookAckResponse = z.object({ ok: z.literal(true), duplicate: z.boolean(), events: z.number() });
+export const webhookAckResponse = z.object({ ok: z.literal(true), id: z.string().describe('the inbox id (for support)'), duplicate: z.boolean(), events: z.number() });
 
 export const healthResponse = z.object({ status: z.string(), checks: z.record(z.string(), z.string()).optional() });

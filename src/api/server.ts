@@ -21,7 +21,7 @@ import { applyValidators } from '../storage/validators';
 import { codecKeysFromConfig } from '../temporal/codec-keys';
 import { createClientDataConverter } from '../temporal/data-converter';
 import { createTrackingPage, MongoTrackingStore, trackingPageSettings } from '../tracking-page';
-import { webhookAuthFor } from '../webhooks/auth-settings';
+import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
 import { InboxDeliverer } from '../webhooks/deliver';
 import { WebhookIngestor } from '../webhooks/ingest';
 import { COURIER_WEBHOOKS } from '../webhooks/modules';
@@ -60,7 +60,8 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const relayOptions = { ...DEFAULT_RELAY_OPTIONS, intervalMs: config.WEBHOOK_RELAY_INTERVAL_MS };
   const ingestor = new WebhookIngestor({
     modules: COURIER_WEBHOOKS,
-    auth: async (courier) => webhookAuthFor(courier, await webhookSettings(courier)),
+    // A secret changed through the admin API applies to webhooks within 5 s.
+    auth: cachedAuthSource(async (courier) => webhookAuthFor(courier, await webhookSettings(courier)), 5_000),
     inbox,
     deliverer,
     log,

@@ -114,9 +114,13 @@ export class InboxRepo {
   }
 
   async saveOutcome(doc: Pick<InboxRecord, '_id' | 'courier'>, o: Pick<InboxRecord, 'deliveries' | 'status' | 'attempts' | 'nextAttemptAt'>): Promise<void> {
-    await this.col.updateOne({ _id: doc._id }, { $set: { ...o, updatedAt: iso(this.now()) } });
-    if (!isOpen(o.status)) await this.queue.deleteOne({ _id: doc._id });
-    else await this.queue.updateOne({ _id: doc._id }, { $set: { courier: doc.courier, status: o.status, awbs: openAwbs(o.deliveries), nextAttemptAt: o.nextAttemptAt } }, { upsert: true });
+    // Independent writes: whichever lands first, a crash in between leaves a queue entry the relay settles.
+    await Promise.all([
+      this.col.updateOne({ _id: doc._id }, { $set: { ...o, updatedAt: iso(this.now()) } }),
+      isOpen(o.status)
+        ? this.queue.updateOne({ _id: doc._id }, { $set: { courier: doc.courier, status: o.status, awbs: openAwbs(o.deliveries), nextAttemptAt: o.nextAttemptAt } }, { upsert: true })
+        : this.queue.deleteOne({ _id: doc._id }),
+    ]);
   }
 
   /** An AWB just became known (the API booked it): make its waiting deliveries due now. */

@@ -44,3 +44,20 @@ export function scrubSecrets(body: string, secrets: readonly string[]): string {
   return out;
 }
 
+
+/**
+ * Remembers each courier's webhook auth for `ttlMs`: a webhook burst then costs no settings read per
+ * request. A changed secret takes effect within the TTL.
+ */
+export function cachedAuthSource(source: WebhookAuthSource, ttlMs: number, now: () => number = Date.now): WebhookAuthSource {
+  const cache = new Map<CourierId, { at: number; auth: Promise<WebhookAuth> }>();
+  return (courier) => {
+    const hit = cache.get(courier);
+    if (hit && now() - hit.at < ttlMs) return hit.auth;
+    const auth = source(courier);
+    cache.set(courier, { at: now(), auth });
+    // A failed read (database down) is not remembered.
+    auth.catch(() => cache.delete(courier));
+    return auth;
+  };
+}

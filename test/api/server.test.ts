@@ -57,6 +57,6 @@ describe('startApi', () => {
     const body = JSON.stringify({ Shipment: { Status: { Status: 'In Transit', StatusDateTime: '2025-01-02T10:00:00', StatusType: 'UD', StatusLocation: 'Hub' }, NSLCode: 'X-PIOM', AWB: '99990001' } });
     await request(url).post('/api/webhooks/courier/delhivery').set('Content-Type', 'application/json').set('Authorization', 'Bearer wrong').send(body).expect(401);
     const res = await request(url).post('/api/webhooks/courier/delhivery').set('Content-Type', 'application/json').set('Authorization', `Bearer ${SIMULATOR_DEFAULTS.delhivery.webhookSecret}`).send(body).expect(200);
-    expect(res.body).toEqual({ ok: true, duplicate: false, events: 1 });
+    expect(res.body).toEqual({ ok: true, id: expect.any(String), duplicate: false, events: 1 });
   });
 });

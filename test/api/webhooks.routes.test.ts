@@ -40,7 +40,7 @@ const post = (path: string, body: string, token: string | null = TOKEN) => {
 describe('accepting a webhook', () => {
   it('writes it to the inbox before answering, then signals the workflow of its AWB', async () => {
     const res = await post('/api/webhooks/courier/delhivery', scanBody(scan('AWB1'))).expect(200);
-    expect(res.body).toEqual({ ok: true, duplicate: false, events: 1 });
+    expect(res.body).toEqual({ ok: true, id: expect.stringMatching(/^[0-9a-f]{64}$/), duplicate: false, events: 1 });
     // In the inbox already when the 200 arrived (delivery may still be in flight).
     expect(await mongo.cols.inbox.countDocuments()).toBe(1);
     await s.ingestor.idle();
@@ -49,6 +49,7 @@ describe('accepting a webhook', () => {
     const doc = await mongo.cols.inbox.findOne({});
     expect(doc).toMatchObject({ courier: 'delhivery', endpoint: '/api/webhooks/courier/delhivery', status: 'delivered', deliveries: [{ awb: 'AWB1', orderId: 'ORD-1', status: 'delivered' }] });
     expect(gateway.signals[0]!.signal.inboxId).toBe(doc!._id);
+    expect(res.body.id).toBe(doc!._id);
   });
 
   it('acknowledges a resend as a duplicate and does not process it again', async () => {

@@ -41,7 +41,7 @@ import { ShipmentsRepo } from '../../src/storage/shipments-repo';
 import { codecKeys, type CodecKeys } from '../../src/temporal/codec-keys';
 import { installWorkerRuntime } from '../../src/temporal/runtime';
 import { createClientDataConverter, createDataConverter, FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
-import { webhookAuthFor } from '../../src/webhooks/auth-settings';
+import { cachedAuthSource, webhookAuthFor } from '../../src/webhooks/auth-settings';
 import { InboxDeliverer } from '../../src/webhooks/deliver';
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
 import { WebhookIngestor } from '../../src/webhooks/ingest';
@@ -173,7 +173,7 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
   const inbox = new InboxRepo(o.mongo.db);
   const awbs = new AwbIndexRepo(o.mongo.cols);
   const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log: quiet, retry: { baseDelayMs: 100, maxDelayMs: 1_000 } });
-  const ingestor = new WebhookIngestor({ modules: COURIER_WEBHOOKS, auth: async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), inbox, deliverer, log: quiet, leaseMs: 10_000 });
+  const ingestor = new WebhookIngestor({ modules: COURIER_WEBHOOKS, auth: cachedAuthSource(async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), 5_000), inbox, deliverer, log: quiet, leaseMs: 10_000 });
   const relay = new WebhookRelay(inbox, deliverer, quiet, { intervalMs: o.relayIntervalMs ?? 100, leaseMs: 10_000, concurrency: 8, batchSize: 200 });
   const app = createApp({
     log: quiet,

@@ -32,12 +32,12 @@ async function run(d: InboxRecord) {
 beforeAll(async () => {
   mongo = await freshMongo('deliver');
   inbox = new InboxRepo(mongo.db, () => now);
-  awbs = new AwbIndexRepo(mongo.cols);
 });
 afterAll(async () => mongo.close());
 beforeEach(async () => {
   await Promise.all([mongo.cols.inbox.deleteMany({}), mongo.cols.awbIndex.deleteMany({})]);
   gateway = new FakeGateway();
+  awbs = new AwbIndexRepo(mongo.cols); // fresh: it remembers the AWBs it has seen
   deliverer = new InboxDeliverer({ inbox, awbs, gateway, log: pino({ level: 'silent' }), now: () => now, random: () => 0.5, retry: { baseDelayMs: 1_000, maxDelayMs: 8_000, giveUpUnmatchedAfterMs: 86_400_000 } });
   await awbs.register('delhivery', 'A', 'ORD-A');
   await awbs.register('delhivery', 'B', 'ORD-B');

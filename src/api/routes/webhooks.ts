@@ -36,7 +36,7 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
       });
       switch (out.kind) {
         case 'accepted':
-          res.status(200).json({ ok: true, duplicate: out.duplicate, events: out.events });
+          res.status(200).json({ ok: true, id: out.inboxId, duplicate: out.duplicate, events: out.events });
           return;
         case 'unsupported':
           throw new ApiError('not_found', `no webhook receiver for courier ${courier}`);
