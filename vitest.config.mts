@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The fault-injection suite runs for minutes on its own servers: `npm run test:chaos`.
+    exclude: [...configDefaults.exclude, 'test/chaos/**'],
     environment: 'node',
     // Temporal's native bridge misbehaves under worker threads (sdk-typescript#876): use processes.
     pool: 'forks',
