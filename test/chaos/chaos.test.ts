@@ -297,7 +297,11 @@ describe('chaos', () => {
     }
 
     say('waiting for the inbox to drain and every shipment to converge');
-    await eventually('the inbox to drain', async () => ((await mongo.cols.inbox.countDocuments({ status: { $ne: 'delivered' } })) === 0 ? true : undefined), 240_000);
+    await eventually('the inbox to drain', async () => ((await mongo.cols.inbox.countDocuments({ status: { $ne: 'delivered' } })) === 0 ? true : undefined), 240_000).catch(() => undefined);
+    const undrained = (await mongo.cols.inbox.find({ status: { $ne: 'delivered' } }).toArray()).map((d) => {
+      const doc = d as unknown as { _id: string; status: string; attempts?: number; nextAttemptAt?: unknown; deliveries?: Array<{ status: string; lastError?: string }> };
+      return `${doc._id} ${doc.status} attempts=${doc.attempts} next=${String(doc.nextAttemptAt)} ${JSON.stringify(doc.deliveries?.map((x) => [x.status, x.lastError]))}`;
+    });
     const mismatched: string[] = [];
     await eventually(
       'every shipment in the simulator\'s state',
@@ -355,6 +359,7 @@ describe('chaos', () => {
       'events applied twice': twice.length,
       'events missing': missing.length,
       'inbox documents': inboxDocs,
+      'inbox documents not delivered': undrained.length,
       'inbox docs with >1 delivery target (informational)': deliveredTwice,
       'shipments not in the simulator\'s state': mismatched.length,
       'emails received': smtp.received.length,
@@ -367,8 +372,10 @@ describe('chaos', () => {
     console.table(Object.entries(counts).map(([what, n]) => ({ what, n })));
     if (mismatched.length) console.log('not converged:', mismatched.slice(0, 20));
     if (missing.length) console.log('missing:', missing.slice(0, 20));
+    if (undrained.length) console.log('not delivered from the inbox:', undrained.slice(0, 20));
 
     expect(pushes.length + replays).toBeGreaterThanOrEqual(MIN_WEBHOOKS);
+    expect(undrained).toEqual([]);
     expect(twice).toEqual([]);
     expect(missing).toEqual([]);
     expect(mismatched).toEqual([]);
