@@ -346,6 +346,7 @@ describe('chaos', () => {
       mails.set(k, (mails.get(k) ?? 0) + 1);
     }
     const dupMails = [...mails.values()].filter((n) => n > 1).length;
+    const dupSubjects = [...mails.entries()].filter(([, n]) => n > 1).map(([k, n]) => `${n}× ${k.split('|').slice(0, 2).join(' | ')}`);
     const ledgerSent = await mongo.cols.notifications.countDocuments({ status: 'sent' });
 
     const counts = {
@@ -373,6 +374,7 @@ describe('chaos', () => {
     if (mismatched.length) console.log('not converged:', mismatched.slice(0, 20));
     if (missing.length) console.log('missing:', missing.slice(0, 20));
     if (undrained.length) console.log('not delivered from the inbox:', undrained.slice(0, 20));
+    if (dupSubjects.length) console.log('emails sent more than once:', dupSubjects.slice(0, 20));
 
     expect(pushes.length + replays).toBeGreaterThanOrEqual(MIN_WEBHOOKS);
     expect(undrained).toEqual([]);
