@@ -17,6 +17,7 @@ import {
   courierEventSignal,
   refreshUpdate,
   resolveNdrUpdate,
+  retryBookingUpdate,
   SEARCH_ATTRIBUTES,
   setManualStatusUpdate,
   SHIPMENT_TASK_QUEUE,
@@ -31,6 +32,7 @@ import {
   type RefreshResult,
   type ResolveNdrRequest,
   type ResolveNdrResult,
+  type RetryBookingRequest,
   type ShipmentInput,
   type TrackingView,
 } from '../workflows/shipment/contract';
@@ -67,6 +69,8 @@ export interface ShipmentGateway {
   resolveNdr(orderId: string, req: ResolveNdrRequest): Promise<ResolveNdrResult>;
   setManualStatus(orderId: string, req: ManualStatusRequest): Promise<TrackingView>;
   cancel(orderId: string, req: CancelRequest): Promise<CancelResult>;
+  /** After a permanent booking failure: book again (another courier, corrected data). */
+  retryBooking(orderId: string, req: RetryBookingRequest): Promise<BookingOutcome>;
   /** Hand courier events to the order's workflow (the webhook inbox's delivery). */
   signalEvents(orderId: string, signal: CourierEventSignal): Promise<void>;
 }
@@ -140,6 +144,10 @@ export class TemporalShipmentGateway implements ShipmentGateway {
 
   cancel(orderId: string, req: CancelRequest): Promise<CancelResult> {
     return this.update(orderId, () => this.handle(orderId).executeUpdate(cancelUpdate, { args: [req], updateId: req.requestId }));
+  }
+
+  retryBooking(orderId: string, req: RetryBookingRequest): Promise<BookingOutcome> {
+    return this.update(orderId, () => this.handle(orderId).executeUpdate(retryBookingUpdate, { args: [req], updateId: req.requestId }));
   }
 
   async signalEvents(orderId: string, signal: CourierEventSignal): Promise<void> {

@@ -240,3 +240,30 @@ describe('POST /api/orders/:id/ship errors', () => {
     expect(res.body.awb).toBe('AWB-ORD-42');
   });
 });
+
+describe('POST /api/orders/:id/ship/retry', () => {
+  it('books again after a refused booking, with another courier, and records the new shipment', async () => {
+    gateway.outcome = () => ({ ok: false, code: 'unserviceable', message: 'pincode 400064 is not serviceable by icarry' });
+    await request(app).post('/api/orders').set(auth).send(sampleOrder('ORD-50')).expect(201);
+    await request(app).post('/api/orders/ORD-50/ship').set(auth).send({}).expect(422);
+    // The order is locked to its workflow: shipping again with another courier is refused...
+    await request(app).post('/api/orders/ORD-50/ship').set(auth).send({ courierId: 'delhivery' }).expect(409);
+    gateway.views.set('ORD-50', trackingView('ORD-50'));
+    // ...the retry is the way.
+    const res = await request(app).post('/api/orders/ORD-50/ship/retry').set(auth).set('Idempotency-Key', 'retry-0001-xyz').send({ courierId: 'delhivery' }).expect(200);
+    expect(res.body).toMatchObject({ orderId: 'ORD-50', courier: 'delhivery', awb: 'AWB2-ORD-50' });
+    expect(gateway.updates.at(-1)).toEqual({ orderId: 'ORD-50', name: 'retryBooking', req: { requestId: 'retry-0001-xyz', courier: 'delhivery' } });
+    expect((await mongo.cols.orders.findOne({ _id: 'ORD-50' }))?.shipment).toMatchObject({ courier: 'delhivery', awb: 'AWB2-ORD-50' });
+    expect(await mongo.cols.awbIndex.findOne({ _id: 'delhivery:AWB2-ORD-50' })).toMatchObject({ orderId: 'ORD-50' });
+  });
+
+  it('refuses an order that never shipped (409), an unknown one (404), and passes the workflow refusing (409)', async () => {
+    await request(app).post('/api/orders').set(auth).send(sampleOrder('ORD-51')).expect(201);
+    await request(app).post('/api/orders/ORD-51/ship/retry').set(auth).send({}).expect(409);
+    await request(app).post('/api/orders/NOPE/ship/retry').set(auth).send({}).expect(404);
+    await request(app).post('/api/orders/ORD-51/ship').set(auth).send({}).expect(200);
+    gateway.fail = new ShipmentGatewayError('conflict', 'booking is booked, not failed');
+    const res = await request(app).post('/api/orders/ORD-51/ship/retry').set(auth).send({}).expect(409);
+    expect(res.body.error.message).toBe('booking is booked, not failed');
+  });
+});

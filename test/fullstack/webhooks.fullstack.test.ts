@@ -194,6 +194,17 @@ describe('the typed client and the sync endpoints, against the real workflow', (
     ]);
   });
 
+  it("answers a courier's refusal to book with 422 and its code (the simulators refuse pincodes starting with 9)", async () => {
+    const orderId = `FS-UNS-${process.pid}-${++seq}`;
+    const order = sampleOrder(orderId, { shippingAddress: { address1: '1 Far Away Road', city: 'Nowhere', state: 'Maharashtra', pincode: '999999' } });
+    await request(wb.app).post('/api/orders').set(auth).send(order).expect(201);
+    const res = await request(wb.app).post(`/api/orders/${orderId}/ship`).set(auth).send({ courierId: 'delhivery' }).expect(422);
+    expect(res.body.error).toMatchObject({ code: 'unprocessable', details: { code: 'unserviceable' } });
+    // Still unserviceable with another courier: the retry answers the same way, through the workflow.
+    const retry = await request(wb.app).post(`/api/orders/${orderId}/ship/retry`).set(auth).send({ courierId: 'shiprocket' }).expect(422);
+    expect(retry.body.error.details.code).toBe('unserviceable');
+  });
+
   it('maps the workflow refusing a request to 409, and a malformed one to 400 before it is sent', async () => {
     const { orderId } = await createAndShip('shiprocket');
     // No NDR is open: the workflow's validator refuses.

@@ -29,6 +29,7 @@ import type {
   RefreshResult,
   ResolveNdrRequest,
   ResolveNdrResult,
+  RetryBookingRequest,
   ShipmentInput,
   TrackingView,
 } from '../../src/workflows/shipment/contract';
@@ -72,6 +73,11 @@ export class FakeGateway implements ShipmentGateway {
   async cancel(orderId: string, req: CancelRequest): Promise<CancelResult> {
     this.view(orderId, 'cancel', req);
     return { cancelled: true, status: 'cancelled' };
+  }
+  async retryBooking(orderId: string, req: RetryBookingRequest): Promise<BookingOutcome> {
+    const v = this.view(orderId, 'retryBooking', req);
+    const courier = req.courier ?? v.courier;
+    return { ok: true, awb: `AWB2-${orderId}`, courier, trackingUrl: `https://track.example/${orderId}/2` };
   }
   async signalEvents(orderId: string, signal: CourierEventSignal): Promise<void> {
     this.check();

@@ -7,7 +7,7 @@ import { ApiError, notFound } from '../errors';
 import { actorOf, handle, parse, requestIdOf } from '../middleware';
 import { cancelBodySchema, listOrdersQuerySchema, manualStatusBodySchema, ndrResolveBodySchema, orderInputSchema, orderParamsSchema, shipBodySchema } from '../schemas';
 import { cancelOrder } from '../services/cancel-order';
-import { shipOrder, type ShipDeps } from '../services/ship-order';
+import { retryShipment, shipOrder, type ShipDeps } from '../services/ship-order';
 import type { ShipmentGateway } from '../shipment-gateway';
 
 export interface OrdersRouteDeps extends Omit<ShipDeps, 'shipments'> {
@@ -58,6 +58,15 @@ export function ordersRouter(d: OrdersRouteDeps): Router {
       const { id } = parse(orderParamsSchema, req.params);
       const body = parse(shipBodySchema, req.body ?? {});
       res.json(await shipOrder(d, id, body.courierId));
+    }),
+  );
+
+  r.post(
+    '/:id/ship/retry',
+    handle(async (req, res) => {
+      const { id } = parse(orderParamsSchema, req.params);
+      const body = parse(shipBodySchema, req.body ?? {});
+      res.json(await retryShipment(d, id, { requestId: requestIdOf(req), ...(body.courierId ? { courier: body.courierId } : {}) }));
     }),
   );
 

@@ -6,7 +6,7 @@ import { OrderNotShippableError, shipmentRequestFor } from '../../domain/shipmen
 import type { AwbIndexRepo } from '../../storage/awb-index-repo';
 import type { InboxRepo } from '../../storage/inbox-repo';
 import type { OrdersRepo } from '../../storage/orders-repo';
-import { shipmentWorkflowId, type ShipmentInput } from '../../workflows/shipment/contract';
+import { shipmentWorkflowId, type BookingOutcome, type ShipmentInput } from '../../workflows/shipment/contract';
 import { ApiError, notFound } from '../errors';
 import type { ShipmentGateway } from '../shipment-gateway';
 
@@ -55,9 +55,25 @@ export async function shipOrder(d: ShipDeps, id: string, requestedCourier?: Cour
   const workflowId = shipmentWorkflowId(id);
   // Locks the order's data before the workflow exists, so a store push cannot change what gets booked.
   await d.orders.setShipment(id, { courier, workflowId });
-  const outcome = await d.shipments.ship(input);
+  return booked(d, id, await d.shipments.ship(input));
+}
+
+/**
+ * After a permanent booking failure (e.g. unserviceable with this courier): book again through the
+ * workflow, optionally with another courier. Idempotent per request id.
+ */
+export async function retryShipment(d: ShipDeps & { shipments: Pick<ShipmentGateway, 'retryBooking'> }, id: string, req: { requestId: string; courier?: CourierId }): Promise<ShipResult> {
+  const order = await d.orders.get(id);
+  if (!order) throw notFound(`order ${id}`);
+  if (!order.shipment) throw new ApiError('conflict', `order ${id} has not been shipped; ship it first`);
+  return booked(d, id, await d.shipments.retryBooking(id, { requestId: req.requestId, ...(req.courier ? { courier: req.courier } : {}) }));
+}
+
+/** A booking answer: refused → 422 with its code; booked → recorded on the order and made known to the inbox. */
+async function booked(d: Omit<ShipDeps, 'shipments'>, id: string, outcome: BookingOutcome): Promise<ShipResult> {
+  const workflowId = shipmentWorkflowId(id);
   if (!outcome.ok) throw new ApiError('unprocessable', outcome.message, { code: outcome.code, workflowId });
-  await d.orders.setShipment(id, { courier, workflowId, awb: outcome.awb, trackingUrl: outcome.trackingUrl });
+  await d.orders.setShipment(id, { courier: outcome.courier, workflowId, awb: outcome.awb, trackingUrl: outcome.trackingUrl });
   const { conflictWith } = await d.awbs.register(outcome.courier, outcome.awb, id);
   if (conflictWith) d.log.error({ orderId: id, courier: outcome.courier, awb: outcome.awb, conflictWith }, 'courier assigned an AWB already held by another order');
   else await d.inbox.expedite(outcome.courier, outcome.awb);
