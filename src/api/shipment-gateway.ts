@@ -69,10 +69,14 @@ export interface ShipmentGateway {
   resolveNdr(orderId: string, req: ResolveNdrRequest): Promise<ResolveNdrResult>;
   setManualStatus(orderId: string, req: ManualStatusRequest): Promise<TrackingView>;
   cancel(orderId: string, req: CancelRequest): Promise<CancelResult>;
-  /** After a permanent booking failure: book again (another courier, corrected data). */
-  retryBooking(orderId: string, req: RetryBookingRequest): Promise<BookingOutcome>;
   /** Hand courier events to the order's workflow (the webhook inbox's delivery). */
   signalEvents(orderId: string, signal: CourierEventSignal): Promise<void>;
+}
+
+/** Kept apart from ShipmentGateway so code that only reads or signals need not implement it. */
+export interface BookingRetry {
+  /** After a permanent booking failure: book again (another courier, corrected data). */
+  retryBooking(orderId: string, req: RetryBookingRequest): Promise<BookingOutcome>;
 }
 
 export interface GatewayTimeouts {
@@ -85,7 +89,7 @@ export interface GatewayTimeouts {
 
 export const DEFAULT_GATEWAY_TIMEOUTS: GatewayTimeouts = { updateMs: 30_000, signalMs: 5_000, queryMs: 10_000 };
 
-export class TemporalShipmentGateway implements ShipmentGateway {
+export class TemporalShipmentGateway implements ShipmentGateway, BookingRetry {
   private readonly timeouts: GatewayTimeouts;
 
   constructor(

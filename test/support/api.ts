@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { analyticsRouter } from '../../src/analytics';
 import { createApp } from '../../src/api/app';
-import { ShipmentGatewayError, type ShipmentGateway } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError, type BookingRetry, type ShipmentGateway } from '../../src/api/shipment-gateway';
 import { safeEqual } from '../../src/couriers/common/hmac';
 import type { CourierWebhook, WebhookRequest } from '../../src/couriers/types';
 import type { CourierId, TrackingEvent } from '../../src/domain/events';
@@ -38,7 +38,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** A scriptable stand-in for Temporal: records every call; `fail` makes the next calls throw. */
-export class FakeGateway implements ShipmentGateway {
+export class FakeGateway implements ShipmentGateway, BookingRetry {
   readonly shipped: ShipmentInput[] = [];
   readonly signals: Array<{ orderId: string; signal: CourierEventSignal }> = [];
   readonly updates: Array<{ orderId: string; name: string; req: unknown }> = [];
@@ -155,7 +155,7 @@ export const testSecretBox = (kid = 'k1', key = randomBytes(32)) => new SecretBo
 const TEST_BOX = testSecretBox();
 
 export interface TestStackOptions {
-  gateway?: FakeGateway | ShipmentGateway;
+  gateway?: ShipmentGateway & BookingRetry;
   modules?: WebhookModules;
   box?: SecretBox;
   rateLimitPerMinute?: number;
@@ -203,7 +203,7 @@ export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
   return { app, gateway, courierSettings, inbox, awbs, deliverer, ingestor, relay };
 }
 
-export function testApp(mongo: Mongo, gateway: ShipmentGateway = new FakeGateway()) {
+export function testApp(mongo: Mongo, gateway: ShipmentGateway & BookingRetry = new FakeGateway()) {
   return testStack(mongo, { gateway }).app;
 }
 

@@ -8,11 +8,11 @@ import { actorOf, handle, parse, requestIdOf } from '../middleware';
 import { cancelBodySchema, listOrdersQuerySchema, manualStatusBodySchema, ndrResolveBodySchema, orderInputSchema, orderParamsSchema, shipBodySchema } from '../schemas';
 import { cancelOrder } from '../services/cancel-order';
 import { retryShipment, shipOrder, type ShipDeps } from '../services/ship-order';
-import type { ShipmentGateway } from '../shipment-gateway';
+import type { BookingRetry, ShipmentGateway } from '../shipment-gateway';
 
 export interface OrdersRouteDeps extends Omit<ShipDeps, 'shipments'> {
   orders: OrdersRepo;
-  shipments: ShipmentGateway;
+  shipments: ShipmentGateway & BookingRetry;
 }
 
 export function ordersRouter(d: OrdersRouteDeps): Router {

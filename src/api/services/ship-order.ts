@@ -8,7 +8,7 @@ import type { InboxRepo } from '../../storage/inbox-repo';
 import type { OrdersRepo } from '../../storage/orders-repo';
 import { shipmentWorkflowId, type BookingOutcome, type ShipmentInput } from '../../workflows/shipment/contract';
 import { ApiError, notFound } from '../errors';
-import type { ShipmentGateway } from '../shipment-gateway';
+import type { BookingRetry, ShipmentGateway } from '../shipment-gateway';
 
 export interface ShipDeps {
   orders: OrdersRepo;
@@ -62,7 +62,7 @@ export async function shipOrder(d: ShipDeps, id: string, requestedCourier?: Cour
  * After a permanent booking failure (e.g. unserviceable with this courier): book again through the
  * workflow, optionally with another courier. Idempotent per request id.
  */
-export async function retryShipment(d: ShipDeps & { shipments: Pick<ShipmentGateway, 'retryBooking'> }, id: string, req: { requestId: string; courier?: CourierId }): Promise<ShipResult> {
+export async function retryShipment(d: Omit<ShipDeps, 'shipments'> & { shipments: BookingRetry }, id: string, req: { requestId: string; courier?: CourierId }): Promise<ShipResult> {
   const order = await d.orders.get(id);
   if (!order) throw notFound(`order ${id}`);
   if (!order.shipment) throw new ApiError('conflict', `order ${id} has not been shipped; ship it first`);
