@@ -1,6 +1,6 @@
 // The Express application: routers, auth, rate limits, and the one error middleware. No listen() here,
 // so tests drive it with supertest and the server entry point owns the socket.
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { CourierId } from '../domain/events';
 import type { CourierSettingsRepo } from '../storage/courier-settings-repo';
@@ -45,6 +45,13 @@ export interface AppDeps extends OrdersRouteDeps {
   };
   /** GET /api/analytics (src/analytics), behind the admin token. */
   analytics?: Router;
+  /** Operations endpoints outside /api (no JSON limit, no admin token: their own access rules). */
+  ops?: {
+    /** Prometheus exposition (src/lib/metrics.ts). */
+    metrics?: RequestHandler;
+    /** The Temporal Web UI's codec server (src/temporal/codec-server.ts): CORS-limited, optional bearer. */
+    codec?: Router;
+  };
 }
 
 export function createApp(d: AppDeps): Express {
@@ -55,6 +62,8 @@ export function createApp(d: AppDeps): Express {
   let openApi: object | undefined;
 
   app.use(healthRouter(d.health));
+  if (d.ops?.metrics) app.get('/metrics', d.ops.metrics);
+  if (d.ops?.codec) app.use('/temporal-codec', d.ops.codec);
   app.use(docsRouter(() => (openApi ??= buildOpenApiDocument({ version: d.version ?? '0.1.0', serverUrl: d.publicBaseUrl }))));
   if (d.pages?.opsConsole) app.use('/ops', d.pages.opsConsole);
   if (d.pages?.trackingPage) app.use(d.pages.trackingPage);

@@ -20,6 +20,10 @@ import { ShipmentsRepo } from '../storage/shipments-repo';
 import { applyValidators } from '../storage/validators';
 import { codecKeysFromConfig } from '../temporal/codec-keys';
 import { createClientDataConverter } from '../temporal/data-converter';
+import { codecRouter } from '../temporal/codec-server';
+import { EncryptionCodec } from '../temporal/encryption-codec';
+import { createMetrics, metricsHandler } from '../lib/metrics';
+import { inboxSnapshot } from '../webhooks/inbox-metrics';
 import { createTrackingPage, MongoTrackingStore, trackingPageSettings } from '../tracking-page';
 import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
 import { InboxDeliverer } from '../webhooks/deliver';
@@ -40,7 +44,9 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const temporalAddress = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
   const connection = Connection.lazy({ address: temporalAddress });
   // The worker's converter: payloads (personal data) encrypted both ways, or neither side reads the other.
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createClientDataConverter(codecKeysFromConfig(config)) });
+  const codecKeys = codecKeysFromConfig(config);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: createClientDataConverter(codecKeys) });
+  const metrics = createMetrics({ service: 'api', inboxSnapshot: inboxSnapshot(mongo.db), onCollectError: (err) => log.warn({ err }, 'inbox metrics read failed') });
   const gateway = new TemporalShipmentGateway(client, { updateMs: config.WORKFLOW_ANSWER_TIMEOUT_MS });
 
   const box = new SecretBox(keysFromConfig(config));
@@ -109,6 +115,10 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
     trackingPageUrl: trackingPage.trackingLink,
     pages: { trackingPage: trackingPage.router, opsConsole },
+    ops: {
+      metrics: metricsHandler(metrics.registry),
+      codec: codecRouter(new EncryptionCodec(codecKeys), { allowedOrigins: config.CODEC_CORS_ORIGINS, authTokens: config.CODEC_AUTH_TOKENS }),
+    },
     analytics: analyticsRouter({ cols: mongo.cols, timeZone: config.STORE_TIMEZONE }),
   });
   const server = await new Promise<Server>((resolve) => {

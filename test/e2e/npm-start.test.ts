@@ -83,6 +83,7 @@ describe('npm start (src/main.ts) on the embedded stack', () => {
       DATA_DIR: dataDir,
       TOOLS_DIR: join(ROOT, '.tools'),
       ADMIN_API_TOKENS: TOKEN,
+      CODEC_CORS_ORIGINS: `http://localhost:${base + 2}`,
       WORKER_METRICS_PORT: '0',
       WORKER_SDK_METRICS_PORT: '0',
     };
@@ -115,6 +116,19 @@ describe('npm start (src/main.ts) on the embedded stack', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
+  });
+
+  it('serves Prometheus metrics and the codec server the Temporal UI is wired to', async () => {
+    const metrics = await fetch(`http://127.0.0.1:${ports.api}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^waybill_inbox_backlog\{status="pending",service="api"\} \d+$/m);
+    const decode = await fetch(`http://127.0.0.1:${ports.api}/temporal-codec/decode`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', Origin: `http://localhost:${ports.ui}` },
+      body: JSON.stringify({ payloads: [] }),
+    });
+    expect(decode.status).toBe(200);
+    expect(await decode.json()).toEqual({ payloads: [] });
   });
 
   it('creates and ships an order; the workflow carries its search attributes; webhooks bring it to delivered', async () => {
