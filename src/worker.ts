@@ -16,6 +16,7 @@ import { CourierSettingsRepo } from './storage/courier-settings-repo';
 import { connectMongo } from './storage/mongo';
 import { MongoNotificationLedger } from './storage/notification-ledger';
 import { MongoProjectionStore } from './storage/projection-store';
+import type { NotificationChannel, NotificationEvent } from './storage/types';
 import { codecKeysFromConfig } from './temporal/codec-keys';
 import { createDataConverter } from './temporal/data-converter';
 import { installWorkerRuntime } from './temporal/runtime';
@@ -61,6 +62,10 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     clock: { now },
     config: { pickupPincode: config.PICKUP_PINCODE, adminEmail: notifier.adminEmail },
     log: { info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) },
+    metrics: {
+      notification: (event, channel, outcome) =>
+        metrics.notification(channel as NotificationChannel, event as NotificationEvent, outcome === 'already_done' ? 'duplicate' : outcome),
+    },
   });
 
   await waitForTemporal({ address, namespace: config.TEMPORAL_NAMESPACE });

@@ -1,6 +1,7 @@
 // The Express application: routers, auth, rate limits, and the one error middleware. No listen() here,
 // so tests drive it with supertest and the server entry point owns the socket.
 import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { WebhookOutcome } from '../lib/metrics';
 import type { Logger } from 'pino';
 import type { CourierId } from '../domain/events';
 import type { CourierSettingsRepo } from '../storage/courier-settings-repo';
@@ -51,6 +52,8 @@ export interface AppDeps extends OrdersRouteDeps {
     metrics?: RequestHandler;
     /** The Temporal Web UI's codec server (src/temporal/codec-server.ts): CORS-limited, optional bearer. */
     codec?: Router;
+    /** Counts every webhook answer by courier and outcome. */
+    webhookOutcome?: (courier: string, outcome: WebhookOutcome) => void;
   };
 }
 
@@ -68,7 +71,7 @@ export function createApp(d: AppDeps): Express {
   if (d.pages?.opsConsole) app.use('/ops', d.pages.opsConsole);
   if (d.pages?.trackingPage) app.use(d.pages.trackingPage);
   // Before express.json: webhook bodies are read raw, with their own size limit.
-  app.use('/api/webhooks', webhookRateLimit({ limit: d.publicRateLimitPerMinute }), webhooksRouter({ ingestor: d.ingestor, maxBodyBytes: d.webhookMaxBodyBytes }));
+  app.use('/api/webhooks', webhookRateLimit({ limit: d.publicRateLimitPerMinute }), webhooksRouter({ ingestor: d.ingestor, maxBodyBytes: d.webhookMaxBodyBytes, onOutcome: d.ops?.webhookOutcome }));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use('/api/orders', admin, ordersRouter(d));
   app.use('/api/tracking', admin, trackingRouter(d));

@@ -117,6 +117,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     pages: { trackingPage: trackingPage.router, opsConsole },
     ops: {
       metrics: metricsHandler(metrics.registry),
+      webhookOutcome: (courier, outcome) => metrics.webhook(courier, outcome),
       codec: codecRouter(new EncryptionCodec(codecKeys), { allowedOrigins: config.CODEC_CORS_ORIGINS, authTokens: config.CODEC_AUTH_TOKENS }),
     },
     analytics: analyticsRouter({ cols: mongo.cols, timeZone: config.STORE_TIMEZONE }),

@@ -1,6 +1,7 @@
 // Courier webhooks. The body is read raw (signatures and tokens are checked on the exact bytes), the
 // delivery is in the durable inbox before the 200 leaves, and workflows are signalled after.
-import express, { Router, type Request } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import type { WebhookOutcome } from '../../lib/metrics';
 import type { CourierId } from '../../domain/events';
 import { WEBHOOK_PATHS } from '../../webhooks/endpoints';
 import type { WebhookIngestor } from '../../webhooks/ingest';
@@ -12,6 +13,8 @@ export interface WebhooksRouteDeps {
   ingestor: WebhookIngestor;
   /** Largest body accepted, bytes; larger → 413, nothing written. */
   maxBodyBytes: number;
+  /** Every answer, for metrics (waybill_webhooks_total). */
+  onOutcome?: (courier: string, outcome: WebhookOutcome) => void;
 }
 
 const BASE = '/api/webhooks';
@@ -34,6 +37,7 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
         receivedAt: Date.now(),
         ip: req.ip,
       });
+      d.onOutcome?.(courier, out.kind === 'accepted' ? (out.duplicate ? 'duplicate' : 'accepted') : out.kind === 'unauthenticated' ? 'unauthorized' : 'malformed');
       switch (out.kind) {
         case 'accepted':
           res.status(200).json({ ok: true, id: out.inboxId, duplicate: out.duplicate, events: out.events });
@@ -61,5 +65,21 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
       return p.data.courierId;
     }),
   );
+  // A body over the limit never reaches a handler: count it here, then let the error middleware answer 413.
+  const countTooLarge: ErrorRequestHandler = (err: unknown, req, _res, next) => {
+    if (typeof err === 'object' && err !== null && (err as { type?: unknown }).type === 'entity.too.large') {
+      d.onOutcome?.(courierFromPath(req.path), 'too_large');
+    }
+    next(err);
+  };
+  r.use(countTooLarge);
   return r;
+}
+
+function courierFromPath(path: string): string {
+  const full = BASE + path;
+  if (full === WEBHOOK_PATHS.shiprocket || full === WEBHOOK_PATHS.shiprocketNamed) return 'shiprocket';
+  if (full === WEBHOOK_PATHS.delhivery) return 'delhivery';
+  if (full === WEBHOOK_PATHS.icarryStatus || full === WEBHOOK_PATHS.icarryNdr) return 'icarry';
+  return /\/courier\/([a-z]+)$/.exec(full)?.[1] ?? 'unknown';
 }
