@@ -65,6 +65,7 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     metrics: {
       notification: (event, channel, outcome) =>
         metrics.notification(channel as NotificationChannel, event as NotificationEvent, outcome === 'already_done' ? 'duplicate' : outcome),
+      statusApplied: (courier, source, eventAt, appliedAt) => metrics.statusApplied({ courier, source, eventAt, appliedAt }),
     },
   });
 

@@ -37,6 +37,8 @@ export interface ActivityMetrics {
   trackBatch?(courier: CourierId, size: number): void;
   poll?(courier: CourierId, outcome: 'changed' | 'unchanged' | 'failed'): void;
   notification?(event: string, channel: string, outcome: 'sent' | 'skipped' | 'already_done' | 'failed'): void;
+  /** A courier event moved a shipment's status and the order now shows it: courier event time → stored. */
+  statusApplied?(courier: CourierId, source: 'webhook' | 'poll', eventAt: number, storedAt: number): void;
 }
 
 export interface ActivityDeps {

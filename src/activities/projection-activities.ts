@@ -14,6 +14,11 @@ export function createProjectionActivities(deps: ActivityDeps) {
       for (const note of w.notes) await store.addOrderNote(w.shipment.orderId, note);
       // Last: its seq says everything above is in.
       await store.upsertShipment(w.shipment);
+      // Sync freshness: how long after the courier's own scan the store shows the new status.
+      const storedAt = deps.clock.now();
+      for (const e of w.events) {
+        if (e.applied && (e.source === 'webhook' || e.source === 'poll')) deps.metrics?.statusApplied?.(w.shipment.courier, e.source, Date.parse(e.occurredAt), storedAt);
+      }
     },
   };
 }
