@@ -91,7 +91,7 @@ function parseNdrBatch(body: Record<string, unknown>, receivedAt: number): Webho
     const type = typeof e.type === 'string' ? e.type.trim().toUpperCase() : '';
     // An entry without an AWB cannot be matched to a shipment; the rest of the batch still counts.
     if (!awb || !type) continue;
-    const dated = ndrDay(e.date_added);
+    const dated = ndrDay(e.date_added, receivedAt);
     events.push(dated ? ndrEvent(awb, type, dated.day, dated.at) : ndrEvent(awb, type, `undated-${String(e.date_added ?? '').trim().slice(0, 20)}`, new Date(receivedAt).toISOString()));
   }
   if (events.length === 0 && entries.length > 0) return { ok: false, error: 'no ndr_data entry had both an awb and a type' };
@@ -99,12 +99,19 @@ function parseNdrBatch(body: Record<string, unknown>, receivedAt: number): Webho
 }
 
 /** "23/01/2025" → the IST day and its start; undefined for anything that is not a real DD/MM/YYYY date. */
-function ndrDay(value: unknown): { day: string; at: string } | undefined {
+/**
+ * An NDR entry carries only its day. It is stamped at the END of that IST day, but never later than the
+ * batch's arrival: stamped at midnight it would sort before the same day's out-for-delivery scan and the
+ * failed attempt would never show as the status; stamped on arrival, yesterday's entry re-sent today would
+ * sort after today's scans. (Re-sends keep their first stamp anyway: the key is type + day.)
+ */
+function ndrDay(value: unknown, receivedAt: number): { day: string; at: string } | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
-  const at = m ? parseCourierTime(value) : undefined;
-  if (!m || !at) return undefined;
-  return { day: `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`, at };
+  const startOfDay = m ? parseCourierTime(value) : undefined;
+  if (!m || !startOfDay) return undefined;
+  const endOfDay = Date.parse(startOfDay) + 86_400_000 - 1_000;
+  return { day: `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`, at: new Date(Math.min(endOfDay, receivedAt)).toISOString() };
 }
 
 /** JSON or form, whatever the content type claims: iCarry does not say which it sends. */

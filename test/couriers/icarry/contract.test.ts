@@ -260,7 +260,7 @@ describe('iCarry callbacks ↔ webhook parser', () => {
     expect(today).toMatchObject({
       ok: true,
       kind: 'ndr_batch',
-      events: [{ awb: booking.awb, status: 'undelivered', rawCode: 'REATTEMPT-OUTOFSTN', ndr: { reason: 'consignee_unavailable' }, occurredAt: '2026-01-06T18:30:00.000Z' }],
+      events: [{ awb: booking.awb, status: 'undelivered', rawCode: 'REATTEMPT-OUTOFSTN', ndr: { reason: 'consignee_unavailable' }, occurredAt: '2026-01-07T18:29:59.000Z' }],
     });
     expect(keys(tomorrow)).toEqual(keys(today));
     expect(keys(today)).toHaveLength(1);

@@ -110,7 +110,7 @@ describe('NDR batch callback', () => {
   const urlToken = icarryCallbackUrlToken(API_KEY);
   const batch = fixture('webhook.ndr.json');
 
-  it('one undelivered event per entry, keyed by awb, type and day, dated midnight IST of DD/MM/YYYY', () => {
+  it('one undelivered event per entry, keyed by awb, type and day, dated the end of that IST day (received later)', () => {
     const result = icarryWebhook.parse(req(batch));
     expect(result).toMatchObject({ ok: true, kind: 'ndr_batch' });
     expect(result.ok && result.events).toEqual([
@@ -119,7 +119,7 @@ describe('NDR batch callback', () => {
         awb: '162419608174',
         status: 'undelivered',
         rawCode: 'REATTEMPT-CONTACT',
-        occurredAt: '2025-01-22T18:30:00.000Z',
+        occurredAt: '2025-01-23T18:29:59.000Z',
         ndr: { reason: 'address_issue', rawCode: 'REATTEMPT-CONTACT', rawText: 'Address wrong or consignee unreachable' },
       }),
       expect.objectContaining({ key: 'icarry:17883091940:ndr:REATTEMPT-CONTACT:2025-01-23', awb: '17883091940' }),
@@ -231,5 +231,14 @@ describe('never throws', () => {
   it('a form body cannot reach Object.prototype', () => {
     icarryWebhook.parse(req('__proto__[polluted]=1&constructor[prototype][polluted]=1&callback_type=sync_status&awb=1&status=3'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('NDR batch timing', () => {
+  it("an entry for today is stamped on arrival, after today's out-for-delivery scan, never in the future", () => {
+    const received = Date.UTC(2026, 0, 7, 12, 0, 0); // 17:30 IST on 07/01/2026
+    const body = JSON.stringify({ client_name: 'icarry', callback_type: 'ndr_status', ndr_data: [{ shipment_id: 1, awb: '111', type: 'REATTEMPT', date_added: '07/01/2026' }] });
+    const r = icarryWebhook.parse(req(body, { receivedAt: received }));
+    expect(r.ok && r.events[0]?.occurredAt).toBe(new Date(received).toISOString());
   });
 });
