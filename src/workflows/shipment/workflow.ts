@@ -4,7 +4,7 @@
 // that is the only writer of state, projection, search attributes and notifications. Webhooks arrive
 // as signals; polling is a retry-poller activity beside the loop (poller.ts); deadlines (NDR window,
 // stuck detection) share one lazily re-armed timer (alarm.ts).
-import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { NotifyInput, ProjectionWrite, TrackOutput } from '../../activities';
 import type { TrackingEvent } from '../../domain/events';
@@ -201,10 +201,14 @@ class Shipment {
   }
 
   private hasWork(): boolean {
+    return this.s.inbox.length > 0 || this.hasWorkBesidesInbox();
+  }
+
+  /** Work that does not travel in the state across continue-as-new (the inbox does). */
+  private hasWorkBesidesInbox(): boolean {
     return (
       this.s.booking.state === 'pending' ||
       this.commands.length > 0 ||
-      this.s.inbox.length > 0 ||
       this.poller.found.length > 0 ||
       this.poller.failure !== undefined ||
       this.alarm.rang
@@ -688,10 +692,27 @@ class Shipment {
   private async continueAsNew(): Promise<never> {
     this.poller.stop();
     this.alarm.clear();
+    // Since 'can-after-timer': the continue-as-new is issued only from a timer-fired activation, never
+    // right after a local activity (the projection write) resolves. If signals reach the server while the
+    // task that continues as new is running, the server rejects the task and the worker replays; on
+    // replay a local activity's result is delivered in an activation of its own, before the signals, so
+    // the run continued as new with a state that had not seen them, and the signals then reached a
+    // finished run and were lost. A timer firing is a history event: on replay it comes in the same
+    // activation as the signals, whose handlers fill the inbox before the loop resumes, and the inbox
+    // is carried.
+    const settleFirst = patched('can-after-timer');
     // Updates in flight are answered by this run: keep draining until none is left.
     for (;;) {
       await this.drain();
-      if (allHandlersFinished() && this.commands.length === 0) break;
+      if (allHandlersFinished() && this.commands.length === 0) {
+        if (!settleFirst) break;
+        await sleep(1);
+        // Signals that came with the timer are carried in the inbox (draining them would write the
+        // projection again and need another timer: under a steady stream of webhooks the run would
+        // never get to continue as new).
+        if (!this.hasWorkBesidesInbox() && allHandlersFinished() && this.commands.length === 0) break;
+        continue;
+      }
       await condition(() => this.hasWork() || (allHandlersFinished() && this.commands.length === 0));
     }
     // Unconfirmed notifications and unapplied signals travel in the state; the poller and timers are
