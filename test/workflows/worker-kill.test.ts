@@ -38,7 +38,9 @@ afterAll(async () => {
 });
 
 function startWorker(taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'test/support/workflow-worker-child.ts')], {
+  // The worker must be this process itself: tsx's CLI would run it as a grandchild, and a SIGKILL to
+  // the CLI would leave the real worker running (and the kill untested).
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'test/support/workflow-worker-child.ts')], {
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
