@@ -3,7 +3,7 @@
 // Temporal is down, and the relay delivers them once it is back.
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { analyticsRouter, ensureAnalyticsIndexes } from '../analytics';
+import { analyticsRouter } from '../analytics';
 import { loadConfig } from '../config';
 import type { CourierId } from '../domain/events';
 import { effectiveSettings } from '../infra/courier-registry';
@@ -37,7 +37,6 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const config = withDevSecrets(loadConfig());
   const log = createLogger(config.LOG_LEVEL, { component: 'api' });
   const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB);
-  await ensureAnalyticsIndexes(mongo.db);
   const validators = await applyValidators(mongo.db);
   if (validators.unsupported.length) log.info({ collections: validators.unsupported }, 'this MongoDB server does not enforce collection validators (FerretDB v1); skipped');
 

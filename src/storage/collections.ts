@@ -32,8 +32,14 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
     { key: { ndrOpen: 1, courier: 1 }, name: 'ndr_queue' },
     { key: { stuck: 1 }, name: 'stuck' },
     { key: { updatedAt: -1, _id: -1 }, name: 'updated_cursor' },
+    // Analytics: a period's outcomes by status and last write.
+    { key: { status: 1, updatedAt: 1 }, name: 'analytics_outcomes' },
   ],
-  trackingEvents: [{ key: { orderId: 1, occurredAt: 1 }, name: 'order_timeline' }],
+  trackingEvents: [
+    { key: { orderId: 1, occurredAt: 1 }, name: 'order_timeline' },
+    // Analytics: a period's events by arrival time.
+    { key: { receivedAt: 1, courier: 1 }, name: 'analytics_received' },
+  ],
   // _id is `${courier}:${awb}`: unique per courier by construction.
   awbIndex: [{ key: { orderId: 1 }, name: 'order' }],
   inbox: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'relay_queue' }, { key: { courier: 1, receivedAt: -1 }, name: 'courier_received' }],
