@@ -2,6 +2,7 @@
 // start-up with a message that names the variable. Every variable here is listed in .env.example and
 // in the README's configuration table (a test checks both, and docker-compose.yml).
 import { z } from 'zod';
+import { DEFAULT_TRACK_BATCH_WINDOW_MS } from './activities/deps';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -94,6 +95,12 @@ export const configSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** The Temporal SDK's metrics of the worker (task slots, latencies, polls); 0 turns it off. */
   WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  /**
+   * How long the worker holds a background tracking poll for others of the same courier to share one
+   * bulk call (trackNow never waits). At most 60 s: window + rate-limit wait + the call must fit
+   * pollTracking's 2-minute timeout. See src/activities/deps.ts for how 15 s was chosen.
+   */
+  TRACK_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_TRACK_BATCH_WINDOW_MS),
 
   /** Largest courier webhook body accepted, KiB (larger → 413, nothing stored). */
   WEBHOOK_MAX_BODY_KB: z.coerce.number().int().min(1).max(10_240).default(512),

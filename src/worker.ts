@@ -60,7 +60,7 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     ledger: new MongoNotificationLedger(mongo.cols, now),
     sender: notifier,
     clock: { now },
-    config: { pickupPincode: config.PICKUP_PINCODE, adminEmail: notifier.adminEmail },
+    config: { pickupPincode: config.PICKUP_PINCODE, adminEmail: notifier.adminEmail, trackBatchWindowMs: config.TRACK_BATCH_WINDOW_MS },
     log: { info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) },
     metrics: {
       notification: (event, channel, outcome) =>

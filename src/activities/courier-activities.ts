@@ -102,6 +102,7 @@ export function createCourierActivities(deps: ActivityDeps, config: ActivityConf
       let out: TrackOutput;
       try {
         const client = await deps.couriers.get(input.courier);
+        // Background: waits up to trackBatchWindowMs for other polls of this courier to share the call.
         out = toOutput(await batcher(client).track(input.ref));
       } catch (e) {
         deps.metrics?.poll?.(input.courier, 'failed');
@@ -117,11 +118,14 @@ export function createCourierActivities(deps: ActivityDeps, config: ActivityConf
       return { ...out, events: fresh };
     },
 
-    /** One tracking call now (refresh, stuck check). All events are returned; the workflow dedupes. */
+    /**
+     * One tracking call now (refresh, stuck check). All events are returned; the workflow dedupes.
+     * Urgent: it never waits for the batch window, and polls waiting for it ride along in the same call.
+     */
     async trackNow(input: TrackNowInput): Promise<TrackOutput> {
       try {
         const client = await deps.couriers.get(input.courier);
-        return toOutput(await batcher(client).track(input.ref));
+        return toOutput(await batcher(client).track(input.ref, { urgent: true }));
       } catch (e) {
         throw classifyCourierFailure(e);
       }

@@ -1,7 +1,12 @@
 // Coalesces the tracking calls of many shipments into bulk calls. Every live shipment's poller asks
 // for one AWB; couriers answer up to 50 AWBs in one request (capabilities.bulkTrackLimit), and their
-// rate limits count requests, not AWBs. So the worker holds requests for a short window per courier and
-// sends them together.
+// rate limits count requests, not AWBs. So the worker holds requests for a window per courier and sends
+// them together.
+//
+// Two priorities. A background request (the poller, which runs every 1–12 h) waits up to the window
+// for company: polls spread over a day only meet in a window of seconds (bench/courier-calls.ts). An
+// urgent request (trackNow: an admin refresh, the stuck check) is sent at once, and takes every request
+// waiting for that courier along with it, so the waiting ones are answered early for free.
 import type { CourierClient, ShipmentRef, TrackResult } from '../couriers/types';
 
 interface Waiting {
@@ -11,11 +16,16 @@ interface Waiting {
 }
 
 export interface TrackBatcherOptions {
-  /** How long the first request of a batch waits for company. */
+  /** How long the first background request of a batch waits for company. */
   windowMs: number;
   /** Called before each courier request (rate limiting). */
   beforeCall: () => Promise<void>;
   onBatch?: (size: number) => void;
+}
+
+export interface TrackOptions {
+  /** Send now (with whatever is waiting) instead of waiting for the window. */
+  urgent?: boolean;
 }
 
 export class TrackBatcher {
@@ -27,11 +37,18 @@ export class TrackBatcher {
     private readonly opts: TrackBatcherOptions,
   ) {}
 
-  track(ref: ShipmentRef): Promise<TrackResult> {
+  track(ref: ShipmentRef, options: TrackOptions = {}): Promise<TrackResult> {
     return new Promise<TrackResult>((resolve, reject) => {
-      this.waiting.push({ ref, resolve, reject });
-      if (this.waiting.length >= this.limit()) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
+      const w: Waiting = { ref, resolve, reject };
+      if (options.urgent) {
+        // First in line, so it is in the first call even if more than one call's worth is waiting.
+        this.waiting.unshift(w);
+        this.flush();
+      } else {
+        this.waiting.push(w);
+        if (this.waiting.length >= this.limit()) this.flush();
+        else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
+      }
     });
   }
 
@@ -39,6 +56,7 @@ export class TrackBatcher {
     return Math.max(1, this.client.capabilities.bulkTrackLimit);
   }
 
+  /** Sends everything waiting, in calls of at most the courier's bulk limit. */
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
