@@ -104,6 +104,10 @@ export const configSchema = z.object({
 
   /** Largest courier webhook body accepted, KiB (larger → 413, nothing stored). */
   WEBHOOK_MAX_BODY_KB: z.coerce.number().int().min(1).max(10_240).default(512),
+  /** Webhook requests handled at once; more → 503 + Retry-After at once (load shedding; couriers retry). */
+  WEBHOOK_MAX_INFLIGHT: z.coerce.number().int().min(1).default(256),
+  /** Webhooks signalled to workflows straight from the request at once; the rest are left to the inbox relay. */
+  WEBHOOK_MAX_IMMEDIATE_DELIVERIES: z.coerce.number().int().min(0).default(64),
   /** Failed (rejected) requests per IP per minute on public endpoints before 429; accepted webhooks never count. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** How often the API's inbox relay looks for webhook deliveries to retry (Temporal was down, AWB unknown). */

@@ -34,6 +34,8 @@ export interface AppDeps extends OrdersRouteDeps {
   webhookSettings: (courier: CourierId) => Promise<WebhookSecrets | null>;
   /** Webhook body limit, bytes. */
   webhookMaxBodyBytes: number;
+  /** Webhook requests handled at once before shedding with 503 (default 256). */
+  webhookMaxInflight?: number;
   /** Rejected webhook requests allowed per IP per minute. */
   publicRateLimitPerMinute: number;
   version?: string;
@@ -71,7 +73,7 @@ export function createApp(d: AppDeps): Express {
   if (d.pages?.opsConsole) app.use('/ops', d.pages.opsConsole);
   if (d.pages?.trackingPage) app.use(d.pages.trackingPage);
   // Before express.json: webhook bodies are read raw, with their own size limit.
-  app.use('/api/webhooks', webhookRateLimit({ limit: d.publicRateLimitPerMinute }), webhooksRouter({ ingestor: d.ingestor, maxBodyBytes: d.webhookMaxBodyBytes, onOutcome: d.ops?.webhookOutcome }));
+  app.use('/api/webhooks', webhookRateLimit({ limit: d.publicRateLimitPerMinute }), webhooksRouter({ ingestor: d.ingestor, maxBodyBytes: d.webhookMaxBodyBytes, onOutcome: d.ops?.webhookOutcome, ...(d.webhookMaxInflight ? { maxInflight: d.webhookMaxInflight } : {}) }));
   app.use('/api', express.json({ limit: '256kb' }));
   app.use('/api/orders', admin, ordersRouter(d));
   app.use('/api/tracking', admin, trackingRouter(d));

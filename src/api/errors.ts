@@ -32,6 +32,8 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Sent as Retry-After (503, 429): when trying again makes sense. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -39,6 +41,11 @@ export class ApiError extends Error {
     return STATUS[this.code];
   }
 }
+
+/** What a 503 tells a caller (a courier retrying a webhook, a client) when nothing more precise is known. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+export const databaseUnavailable = () => new ApiError('unavailable', 'the database is unavailable; retry later', undefined, DEFAULT_RETRY_AFTER_SECONDS);
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 
@@ -52,5 +59,5 @@ const FROM_GATEWAY: Record<GatewayErrorKind, ApiErrorCode> = {
 
 /** Temporal's answers, as the gateway classified them, in HTTP terms. */
 export function fromGatewayError(e: ShipmentGatewayError): ApiError {
-  return new ApiError(FROM_GATEWAY[e.kind], e.message);
+  return new ApiError(FROM_GATEWAY[e.kind], e.message, undefined, e.kind === 'unavailable' ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
 }

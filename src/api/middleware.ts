@@ -3,7 +3,8 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { safeEqual } from '../couriers/common/hmac';
-import { ApiError, fromGatewayError } from './errors';
+import { isMongoUnavailable } from '../storage/mongo';
+import { ApiError, databaseUnavailable, fromGatewayError } from './errors';
 import { idempotencyKeySchema } from './schemas';
 import { ShipmentGatewayError } from './shipment-gateway';
 
@@ -57,16 +58,18 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof ShipmentGatewayError) e = fromGatewayError(err);
+    else if (isMongoUnavailable(err)) e = databaseUnavailable();
     else if (isBodyParserError(err)) {
       e =
         err.type === 'entity.too.large'
           ? new ApiError('payload_too_large', 'request body too large')
           : new ApiError('validation_failed', err.type === 'entity.parse.failed' ? 'malformed JSON body' : 'unreadable request body');
     } else e = new ApiError('internal', 'internal error');
-    // Temporal being unreachable is an outage to notice, not a bug to debug: no stack trace per request.
+    // Temporal or the database being unreachable is an outage to notice, not a bug to debug: no stack trace per request.
     if (e.code === 'unavailable') log.warn({ code: e.code, method: req.method, path: req.path, reason: e.message }, 'request failed: dependency unavailable');
     else if (e.status >= 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
     else log.info({ code: e.code, method: req.method, path: req.path }, 'request rejected');
+    if (e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
   };
 }

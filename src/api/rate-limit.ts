@@ -18,6 +18,9 @@ function limiter(o: RateLimitOptions, failuresOnly: boolean): RequestHandler {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: failuresOnly,
+    // Only the client's own failures count against it: a courier whose webhooks met our outage (503) or
+    // our overload must not be throttled for it once we are back.
+    ...(failuresOnly ? { requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500 } : {}),
     handler: (_req, _res, next) => next(new ApiError('rate_limited', 'too many requests from this address; slow down')),
   });
 }

@@ -71,6 +71,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     deliverer,
     log,
     leaseMs: relayOptions.leaseMs,
+    maxImmediateDeliveries: config.WEBHOOK_MAX_IMMEDIATE_DELIVERIES,
   });
   const relay = new WebhookRelay(inbox, deliverer, log, relayOptions);
   const shipmentsRepo = new ShipmentsRepo(mongo.cols);
@@ -111,6 +112,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     publicBaseUrl: config.PUBLIC_BASE_URL,
     webhookSettings,
     webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_KB * 1024,
+    webhookMaxInflight: config.WEBHOOK_MAX_INFLIGHT,
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
     trackingPageUrl: trackingPage.trackingLink,
     pages: { trackingPage: trackingPage.router, opsConsole },

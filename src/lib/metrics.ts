@@ -9,8 +9,10 @@ import type { CourierCallObservation, CourierDeps } from '../couriers/types';
 import { COURIER_IDS, type EventSource } from '../domain/events';
 import type { InboxStatus, NotificationChannel, NotificationEvent } from '../storage/types';
 
-export type WebhookOutcome = 'accepted' | 'duplicate' | 'unauthorized' | 'malformed' | 'too_large';
-export type NotificationResult = 'sent' | 'skipped' | 'failed' | 'duplicate';
+/** `shed`: refused with 503 before reading the body, too many in flight; `unavailable`: 503, the database was unreachable. */
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'unauthorized' | 'malformed' | 'too_large' | 'shed' | 'unavailable';
+/** `uncertain`: an interrupted attempt may have handed the message over; it was not sent again (see docs/notifications.md). */
+export type NotificationResult = 'sent' | 'skipped' | 'failed' | 'duplicate' | 'uncertain';
 /** Why a courier call failed, for dashboards: transport, HTTP class, or an error inside a 2xx body. */
 export type CourierErrorKind = 'rate_limited' | 'network' | 'server_error' | 'client_error' | 'api_error';
 
@@ -94,7 +96,7 @@ export function createMetrics(o: MetricsOptions): WaybillMetrics {
   });
   const notifications = new Counter({
     name: 'waybill_notifications_total',
-    help: 'Customer and admin notifications, by channel, event and result (sent|skipped|failed|duplicate)',
+    help: 'Customer and admin notifications, by channel, event and result (sent|skipped|failed|duplicate|uncertain: an interrupted attempt may have sent it; not sent again)',
     labelNames: ['channel', 'event', 'result'] as const,
     registers,
   });

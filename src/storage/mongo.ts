@@ -1,6 +1,14 @@
 // The MongoDB connection. The same code runs on FerretDB v1 (embedded default) and MongoDB 7: no
 // transactions, change streams, TTL or partial indexes (see README, "The MongoDB subset").
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import {
+  MongoClient,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type Db,
+} from 'mongodb';
 import { collections, ensureIndexes, type Collections } from './collections';
 
 export interface Mongo {
@@ -22,6 +30,19 @@ export async function connectMongo(uri: string, dbName: string, opts: { ensureIn
 
 export function isDuplicateKey(e: unknown): boolean {
   return e instanceof MongoServerError && e.code === 11000;
+}
+
+/**
+ * The database could not be reached (down, restarting, network): an outage a caller should retry after,
+ * not a bug in the request. Server errors with a code (duplicate key, validation) are not this.
+ */
+export function isMongoUnavailable(e: unknown): boolean {
+  return (
+    e instanceof MongoServerSelectionError ||
+    e instanceof MongoNetworkError || // also a pool cleared after a network error
+    e instanceof MongoNotConnectedError ||
+    e instanceof MongoTopologyClosedError
+  );
 }
 
 export async function pingMongo(m: Mongo): Promise<boolean> {

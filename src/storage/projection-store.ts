@@ -12,7 +12,10 @@ export class AwbConflictError extends Error {
 }
 
 export class MongoProjectionStore implements ProjectionStore {
-  constructor(private readonly cols: Collections) {}
+  constructor(
+    private readonly cols: Collections,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async upsertShipment(p: ShipmentProjection): Promise<void> {
     const { at, ...fields } = p;
@@ -34,7 +37,8 @@ export class MongoProjectionStore implements ProjectionStore {
       entries.map((e) => ({
         updateOne: {
           filter: { _id: `${orderId}:${e.key}` },
-          update: { $set: { ...e, orderId, courier, awb } },
+          // storedAt: when the store first showed this event (sync freshness, and the e2e benchmark's clock).
+          update: { $set: { ...e, orderId, courier, awb }, $setOnInsert: { storedAt: new Date(this.now()).toISOString() } },
           upsert: true,
         },
       })),

@@ -65,6 +65,8 @@ export interface TrackingEventDoc extends TimelineEntry {
   orderId: string;
   courier: CourierId;
   awb: string;
+  /** When this event was first written here (later rewrites keep it). */
+  storedAt?: string;
 }
 
 /** AWB → order, kept in its own collection so the unique key is always present (FerretDB ignores sparse). */

@@ -31,7 +31,14 @@ export interface IngestorDeps {
   log: Logger;
   /** How long the immediate delivery owns a new document before the relay may take it over. */
   leaseMs: number;
+  /**
+   * Immediate deliveries (signals) in flight at once. Past it, a new document is left due for the relay
+   * instead: acks stay fast under a burst and Temporal sees a bounded stream, not one signal per request.
+   */
+  maxImmediateDeliveries?: number;
 }
+
+export const DEFAULT_MAX_IMMEDIATE_DELIVERIES = 64;
 
 export class WebhookIngestor {
   private readonly inflight = new Set<Promise<void>>();
@@ -56,6 +63,7 @@ export class WebhookIngestor {
     }
     const rawBody = scrubSecrets(w.rawBody.toString('utf8'), auth.secrets);
     const receivedAt = new Date(w.receivedAt).toISOString();
+    const immediate = this.inflight.size < (this.d.maxImmediateDeliveries ?? DEFAULT_MAX_IMMEDIATE_DELIVERIES);
     const doc: InboxRecord = {
       _id: inboxId(w.courier, rawBody),
       courier: w.courier,
@@ -65,11 +73,12 @@ export class WebhookIngestor {
       deliveries: groupByAwb(parsed.events),
       status: parsed.events.length ? 'pending' : 'delivered',
       attempts: 0,
-      nextAttemptAt: new Date(w.receivedAt + this.d.leaseMs).toISOString(),
+      // Delivered now by this process, or due at once for the relay when too many are already under way.
+      nextAttemptAt: immediate ? new Date(w.receivedAt + this.d.leaseMs).toISOString() : receivedAt,
       updatedAt: receivedAt,
     };
     const fresh = await this.d.inbox.insert(doc);
-    if (fresh && doc.deliveries.length) this.track(doc);
+    if (fresh && doc.deliveries.length && immediate) this.track(doc);
     return { kind: 'accepted', inboxId: doc._id, duplicate: !fresh, events: parsed.events.length };
   }
 

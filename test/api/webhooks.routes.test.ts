@@ -7,9 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
 import { icarryCallbackUrlToken, icarryWebhook } from '../../src/couriers/icarry';
 import type { Mongo } from '../../src/storage/mongo';
+import { InboxDeliverer } from '../../src/webhooks/deliver';
 import { WebhookIngestor } from '../../src/webhooks/ingest';
+import { WebhookRelay } from '../../src/webhooks/relay';
 import { webhookAuthFor } from '../../src/webhooks/auth-settings';
-import { auth, FakeGateway, scanBody, TEST_TOKEN_HEADER, testStack } from '../support/api';
+import { auth, FakeGateway, scanBody, TEST_TOKEN_HEADER, testModules, testStack } from '../support/api';
 import { freshMongo } from '../support/mongo';
 
 let mongo: Mongo;
@@ -143,6 +145,31 @@ describe('refusing a webhook changes nothing', () => {
     expect(out.kind).toBe('unauthenticated');
     expect(lines.join('')).toContain('webhook rejected');
     expect(lines.join('')).not.toMatch(/guessed-secret-value|header-secret-value|AWB9/);
+  });
+});
+
+describe('a burst beyond the immediate-delivery bound', () => {
+  it('leaves the overflow due for the relay instead of signalling from the request, and loses nothing', async () => {
+    const log = pino({ level: 'silent' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = { signalEvents: async (...a: Parameters<FakeGateway['signalEvents']>) => (await gate, gateway.signalEvents(...a)) };
+    const deliverer = new InboxDeliverer({ inbox: s.inbox, awbs: s.awbs, gateway: slow, log });
+    const ingestor = new WebhookIngestor({ modules: testModules(), auth: async (c) => webhookAuthFor(c, await s.courierSettings.getDecrypted(c)), inbox: s.inbox, deliverer, log, leaseMs: 60_000, maxImmediateDeliveries: 2 });
+    const accept = (code: string) => ingestor.accept({ courier: 'delhivery', endpoint: '/x', headers: { [TEST_TOKEN_HEADER]: TOKEN }, rawBody: Buffer.from(scanBody(scan('AWB1', code))), receivedAt: Date.now() });
+    const outs = [];
+    for (const code of ['A', 'B', 'C', 'D']) outs.push(await accept(code));
+    expect(outs.map((o) => o.kind)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    // Two are being delivered by the request path (leased for a minute); two are due for the relay now.
+    const due = await mongo.cols.inbox.find({ nextAttemptAt: { $lte: new Date().toISOString() } }).toArray();
+    expect(due).toHaveLength(2);
+    release();
+    await ingestor.idle();
+    expect(gateway.signals).toHaveLength(2);
+    const relay = new WebhookRelay(s.inbox, deliverer, log, { intervalMs: 50, leaseMs: 5_000, concurrency: 4, batchSize: 100 });
+    await relay.runOnce();
+    expect(gateway.signals.map((g) => g.signal.events[0]!.rawCode).sort()).toEqual(['A', 'B', 'C', 'D']);
+    expect(await mongo.cols.inbox.countDocuments({ status: 'delivered' })).toBe(4);
   });
 });
 

@@ -86,10 +86,15 @@ describe('MongoProjectionStore', () => {
       applied: true,
     };
     await store.upsertEvents('o1', 'delhivery', '1', [e]);
+    const first = await mongo.cols.trackingEvents.findOne({ orderId: 'o1' });
+    await new Promise((r) => setTimeout(r, 5));
     await store.upsertEvents('o1', 'delhivery', '1', [{ ...e, source: 'poll', applied: false }]);
     const docs = await mongo.cols.trackingEvents.find({ orderId: 'o1' }).toArray();
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ source: 'poll', applied: false, awb: '1', courier: 'delhivery' });
+    // The first write's time survives the rewrite.
+    expect(first?.storedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(docs[0]?.storedAt).toBe(first?.storedAt);
   });
 
   it('registers an AWB once and refuses it for another order', async () => {

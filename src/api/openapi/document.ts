@@ -69,7 +69,11 @@ function operation(r: RouteDoc, schema: (s: z.ZodType, io: 'input' | 'output') =
   if (r.auth !== 'none') errorStatuses.add(401);
   if (r.params || r.query || r.body || r.rawBody) errorStatuses.add(400);
   for (const status of [...errorStatuses].sort()) {
-    responses[String(status)] = { description: ERROR_TEXT[status] ?? 'error', content: { 'application/json': { schema: errorRef } } };
+    responses[String(status)] = {
+      description: ERROR_TEXT[status] ?? 'error',
+      ...(status === 503 || status === 429 ? { headers: { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } } } } : {}),
+      content: { 'application/json': { schema: errorRef } },
+    };
   }
 
   return {
@@ -93,7 +97,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'body too large',
   422: 'refused (see details.code)',
   429: 'rate limited',
-  503: 'Temporal or a worker did not answer in time; retrying is safe',
+  503: 'a dependency (Temporal, a worker, the database) did not answer, or the server is shedding load; retrying is safe (see Retry-After)',
 };
 
 function operationId(r: RouteDoc): string {

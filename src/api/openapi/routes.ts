@@ -47,11 +47,11 @@ const webhookRoute = (path: string, summary: string, description: string): Route
   path,
   tag: 'Webhooks',
   summary,
-  description: `${description} Accepted deliveries are written to the durable inbox before the 200 is sent, then delivered to the shipment workflows; a duplicate is acknowledged and not processed again. 401: authentication failed; 400: malformed; 413: too large. Rejections change nothing.`,
+  description: `${description} Accepted deliveries are written to the durable inbox before the 200 is sent, then delivered to the shipment workflows; a duplicate is acknowledged and not processed again. 401: authentication failed; 400: malformed; 413: too large; 503 + Retry-After: too many webhooks in flight or the database unreachable, nothing stored, send it again. Rejections change nothing.`,
   auth: 'courier',
   rawBody: true,
   ok: { status: 200, description: 'accepted (or already accepted)', schema: res.webhookAckResponse },
-  errors: [404, 413, 429],
+  errors: [404, 413, 429, 503],
 });
 
 export const ROUTES: RouteDoc[] = [

@@ -5,6 +5,7 @@ import type { WebhookOutcome } from '../../lib/metrics';
 import type { CourierId } from '../../domain/events';
 import { WEBHOOK_PATHS } from '../../webhooks/endpoints';
 import type { WebhookIngestor } from '../../webhooks/ingest';
+import { isMongoUnavailable } from '../../storage/mongo';
 import { ApiError } from '../errors';
 import { handle, parse } from '../middleware';
 import { courierParamsSchema } from '../schemas';
@@ -15,7 +16,16 @@ export interface WebhooksRouteDeps {
   maxBodyBytes: number;
   /** Every answer, for metrics (waybill_webhooks_total). */
   onOutcome?: (courier: string, outcome: WebhookOutcome) => void;
+  /**
+   * Webhook requests handled at once; beyond it, 503 + Retry-After before the body is read. Couriers
+   * retry a 5xx and polling backs them up, whereas a queue of slow acks makes them time out and give up.
+   */
+  maxInflight?: number;
+  /** Retry-After sent with a shed request, seconds. */
+  shedRetryAfterSeconds?: number;
 }
+
+export const DEFAULT_WEBHOOK_MAX_INFLIGHT = 256;
 
 const BASE = '/api/webhooks';
 const local = (path: string) => path.slice(BASE.length);
@@ -23,12 +33,30 @@ const local = (path: string) => path.slice(BASE.length);
 /** Mount at /api/webhooks, before any JSON body parser. */
 export function webhooksRouter(d: WebhooksRouteDeps): Router {
   const r = Router();
+  const maxInflight = d.maxInflight ?? DEFAULT_WEBHOOK_MAX_INFLIGHT;
+  let inflight = 0;
+  r.use((req, res, next) => {
+    if (inflight >= maxInflight) {
+      d.onOutcome?.(courierFromPath(req.path), 'shed');
+      res.setHeader('Connection', 'close'); // the unread body is not worth keeping the socket for
+      return next(new ApiError('unavailable', 'too many webhooks in flight; retry later', undefined, d.shedRetryAfterSeconds ?? 2));
+    }
+    inflight++;
+    let released = false;
+    const release = () => {
+      if (!released) inflight--;
+      released = true;
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    next();
+  });
   r.use(express.raw({ type: () => true, limit: d.maxBodyBytes }));
 
   const receive = (courierOf: (req: Request) => CourierId) =>
     handle(async (req, res) => {
       const courier = courierOf(req);
-      const out = await d.ingestor.accept({
+      const incoming = {
         courier,
         endpoint: req.baseUrl + req.path, // never the query: it may hold a token
         url: req.originalUrl,
@@ -36,6 +64,11 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
         receivedAt: Date.now(),
         ip: req.ip,
+      };
+      const out = await d.ingestor.accept(incoming).catch((e: unknown) => {
+        // Nothing was acknowledged: the courier keeps the delivery and retries it (503 + Retry-After).
+        if (isMongoUnavailable(e)) d.onOutcome?.(courier, 'unavailable');
+        throw e;
       });
       d.onOutcome?.(courier, out.kind === 'accepted' ? (out.duplicate ? 'duplicate' : 'accepted') : out.kind === 'unauthenticated' ? 'unauthorized' : 'malformed');
       switch (out.kind) {
