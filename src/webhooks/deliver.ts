@@ -26,7 +26,7 @@ export interface DeliveryRun {
 export interface DelivererDeps {
   inbox: InboxRepo;
   awbs: AwbIndexRepo;
-  gateway: Pick<ShipmentGateway, 'signalEvents'>;
+  gateway: Pick<ShipmentGateway, 'signalEvents' | 'tracking'>;
   log: Logger;
   now?: () => number;
   retry?: Partial<RetryPolicy>;
@@ -77,6 +77,12 @@ export class InboxDeliverer {
       const { lastError: _drop, ...rest } = d;
       return { delivery: { ...rest, orderId, status: 'delivered', attempts, deliveredAt: new Date(this.now()).toISOString() }, unavailable: false };
     } catch (e) {
+      if (e instanceof ShipmentGatewayError && e.kind === 'finished' && (await this.inFinalTimeline(orderId, d))) {
+        // An earlier attempt's signal did land (its answer was lost: a timeout, a crash before the
+        // bookkeeping) and the shipment has since closed: the events are in its timeline, so delivered.
+        const { lastError: _drop, ...rest } = d;
+        return { delivery: { ...rest, orderId, status: 'delivered', attempts, deliveredAt: new Date(this.now()).toISOString() }, unavailable: false };
+      }
       if (e instanceof ShipmentGatewayError && (e.kind === 'finished' || e.kind === 'not_found')) {
         // A scan after the shipment closed (or its history expired) changes nothing: keep it, stop trying.
         return { delivery: { ...d, orderId, status: 'rejected', attempts, lastError: e.message }, unavailable: false };
@@ -85,6 +91,14 @@ export class InboxDeliverer {
       if (!unavailable) this.d.log.error({ err: e, inboxId: doc._id, orderId }, 'webhook delivery failed');
       return { delivery: { ...d, orderId, status: 'pending', attempts, lastError: unavailable ? 'Temporal unreachable' : 'delivery failed' }, unavailable };
     }
+  }
+
+  /** Whether a closed shipment's timeline already holds every event of this delivery (queried, not assumed). */
+  private async inFinalTimeline(orderId: string, d: InboxDelivery): Promise<boolean> {
+    const view = await this.d.gateway.tracking(orderId).catch(() => null);
+    if (!view) return false;
+    const keys = new Set(view.timeline.map((t) => t.key));
+    return d.events.every((e) => keys.has(e.key));
   }
 
   /** Exponential with ±20 % jitter, so a backlog does not come back as one burst. */

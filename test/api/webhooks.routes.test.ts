@@ -153,7 +153,7 @@ describe('a burst beyond the immediate-delivery bound', () => {
     const log = pino({ level: 'silent' });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { signalEvents: async (...a: Parameters<FakeGateway['signalEvents']>) => (await gate, gateway.signalEvents(...a)) };
+    const slow = { signalEvents: async (...a: Parameters<FakeGateway['signalEvents']>) => (await gate, gateway.signalEvents(...a)), tracking: (id: string) => gateway.tracking(id) };
     const deliverer = new InboxDeliverer({ inbox: s.inbox, awbs: s.awbs, gateway: slow, log });
     const ingestor = new WebhookIngestor({ modules: testModules(), auth: async (c) => webhookAuthFor(c, await s.courierSettings.getDecrypted(c)), inbox: s.inbox, deliverer, log, leaseMs: 60_000, maxImmediateDeliveries: 2 });
     const accept = (code: string) => ingestor.accept({ courier: 'delhivery', endpoint: '/x', headers: { [TEST_TOKEN_HEADER]: TOKEN }, rawBody: Buffer.from(scanBody(scan('AWB1', code))), receivedAt: Date.now() });

@@ -8,7 +8,7 @@ import { AwbIndexRepo } from '../../src/storage/awb-index-repo';
 import { InboxRepo, type InboxRecord } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';
 import { InboxDeliverer } from '../../src/webhooks/deliver';
-import { FakeGateway } from '../support/api';
+import { FakeGateway, trackingView } from '../support/api';
 import { freshMongo } from '../support/mongo';
 
 let mongo: Mongo;
@@ -19,6 +19,7 @@ let gateway: FakeGateway;
 let deliverer: InboxDeliverer;
 
 const event = (awb: string): TrackingEvent => ({ key: `k-${awb}`, courier: 'delhivery', awb, status: 'in_transit', rawCode: 'IT', rawLabel: 'IT', description: 'IT', occurredAt: '2025-01-01T00:00:00.000Z' });
+const timelineOf = (e: TrackingEvent) => ({ ...e, receivedAt: e.occurredAt, source: 'webhook' as const, applied: true });
 function doc(awbs: string[], over: Partial<InboxRecord> = {}): InboxRecord {
   const at = new Date(now).toISOString();
   return { _id: awbs.join('+'), courier: 'delhivery', endpoint: '/x', receivedAt: at, rawBody: '{}', deliveries: awbs.map((a) => ({ awb: a, status: 'pending', attempts: 0, events: [event(a)] })), status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at, ...over };
@@ -92,5 +93,20 @@ describe('InboxDeliverer', () => {
     const { doc: d } = await run(doc(['A', 'B']));
     expect(d.deliveries.map((x) => x.status)).toEqual(['delivered', 'rejected']);
     expect(d.status).toBe('rejected');
+  });
+
+  it('counts a closed shipment whose timeline already holds the events as delivered (an earlier signal landed)', async () => {
+    gateway.finished.add('ORD-A');
+    gateway.views.set('ORD-A', trackingView('ORD-A', { timeline: [timelineOf(event('A'))] }));
+    const { doc: d } = await run(doc(['A']));
+    expect(d.deliveries.map((x) => [x.status, x.lastError])).toEqual([['delivered', undefined]]);
+    expect(d.status).toBe('delivered');
+  });
+
+  it('rejects a scan for a closed shipment whose timeline does not hold it (a late scan)', async () => {
+    gateway.finished.add('ORD-A');
+    gateway.views.set('ORD-A', trackingView('ORD-A', { timeline: [] }));
+    const { doc: d } = await run(doc(['A']));
+    expect(d.deliveries.map((x) => [x.status, x.lastError])).toEqual([['rejected', 'the shipment of order ORD-A has finished']]);
   });
 });
