@@ -45,11 +45,17 @@ export interface ActivityLog {
   warn(message: string, meta?: Record<string, unknown>): void;
 }
 
+export type NotificationMetricOutcome = 'sent' | 'skipped' | 'already_done' | 'failed' | 'uncertain';
+
 /** Counters the worker can forward to Prometheus; every hook is optional. */
 export interface ActivityMetrics {
   trackBatch?(courier: CourierId, size: number): void;
   poll?(courier: CourierId, outcome: 'changed' | 'unchanged' | 'failed'): void;
-  notification?(event: string, channel: string, outcome: 'sent' | 'skipped' | 'already_done' | 'failed'): void;
+  /**
+   * One per notify decision. 'uncertain': an earlier attempt died or timed out between handing the
+   * message to the provider and recording the answer; it was not sent again (it may have gone out once).
+   */
+  notification?(event: string, channel: string, outcome: NotificationMetricOutcome): void;
   /** A courier event moved a shipment's status and the order now shows it: courier event time → stored. */
   statusApplied?(courier: CourierId, source: 'webhook' | 'poll', eventAt: number, storedAt: number): void;
 }

@@ -70,7 +70,13 @@ export interface NotifyInput extends NotificationIntent {
   recipient?: { email?: string; phone?: string; name?: string };
 }
 export interface NotifyOutput {
-  outcome: 'sent' | 'skipped' | 'already_done';
+  /**
+   * 'uncertain': an earlier attempt was interrupted after claiming the slot (worker died, attempt timed
+   * out) and may have handed the message to the provider; it was not sent again. Settled like 'sent':
+   * do not ask again.
+   */
+  outcome: 'sent' | 'skipped' | 'already_done' | 'uncertain';
   providerMessageId?: string;
+  /** Why skipped, or why uncertain. */
   reason?: string;
 }

@@ -7,6 +7,7 @@ import type {
   CourierSettingsDoc,
   InboxDoc,
   NotificationDoc,
+  NotificationSendDoc,
   OrderDoc,
   ShipmentDoc,
   TrackingEventDoc,
@@ -19,6 +20,8 @@ export const COLLECTIONS = {
   awbIndex: 'awb_index',
   inbox: 'webhook_inbox',
   notifications: 'notifications',
+  /** One document per provider call of a notification (notification-ledger.ts): its unique _id is the lock. */
+  notificationSends: 'notification_sends',
   couriers: 'couriers',
   bookingJournal: 'booking_journal',
   /** Unfinished webhook inbox work (inbox-repo.ts): small, so the relay never scans the inbox itself. */
@@ -44,6 +47,8 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   awbIndex: [{ key: { orderId: 1 }, name: 'order' }],
   inbox: [{ key: { status: 1, nextAttemptAt: 1 }, name: 'relay_queue' }, { key: { courier: 1, receivedAt: -1 }, name: 'courier_received' }],
   notifications: [{ key: { orderId: 1 }, name: 'order' }, { key: { status: 1, channel: 1 }, name: 'status_channel' }],
+  // _id is `${orderId}:${event}:${channel}#${n}`: unique per provider call by construction.
+  notificationSends: [],
   couriers: [],
   bookingJournal: [],
   inboxQueue: [{ key: { nextAttemptAt: 1 }, name: 'due' }],
@@ -57,6 +62,7 @@ export function collections(db: Db) {
     awbIndex: db.collection<AwbIndexDoc>(COLLECTIONS.awbIndex),
     inbox: db.collection<InboxDoc>(COLLECTIONS.inbox),
     notifications: db.collection<NotificationDoc>(COLLECTIONS.notifications),
+    notificationSends: db.collection<NotificationSendDoc>(COLLECTIONS.notificationSends),
     couriers: db.collection<CourierSettingsDoc>(COLLECTIONS.couriers),
     bookingJournal: db.collection<BookingJournalDoc>(COLLECTIONS.bookingJournal),
   };

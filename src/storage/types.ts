@@ -102,14 +102,40 @@ export interface NotificationDoc {
   orderId: string;
   event: NotificationEvent;
   channel: NotificationChannel;
-  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  /**
+   * pending → sending → sent | failed (→ sending again) | skipped. A slot found 'sending' by a later
+   * attempt becomes 'uncertain': the attempt that claimed it died or timed out between handing the
+   * message to the provider and recording the answer, so it may or may not have gone out. Settled
+   * (never sent again): 'sent', 'skipped', 'uncertain'.
+   */
+  status: NotificationStatus;
+  /** Provider calls begun (each 'sending' claim). */
   attempts: number;
   providerMessageId?: string;
   error?: string;
   skippedReason?: string;
+  /** The attempt that holds (or last held) the slot in 'sending', and since when. */
+  sending?: SendAttempt & { token: string; at: string };
+  /** Why the slot is 'uncertain', which attempt decided so, and when. */
+  uncertainReason?: string;
+  uncertainBy?: SendAttempt;
+  uncertainAt?: string;
   createdAt: string;
   sentAt?: string;
   updatedAt: string;
+}
+
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'uncertain';
+
+/**
+ * The right to make the n-th provider call of a notification slot: `_id` is `${slot _id}#${n}`, inserted
+ * once and never changed. A unique insert is the one write FerretDB v1 (SQLite) makes atomic; its
+ * conditional updates are read-then-write, so two racing attempts could both "win" a status filter.
+ */
+export interface NotificationSendDoc extends SendAttempt {
+  _id: string;
+  token: string;
+  at: string;
 }
 
 /** One courier booking attempt per order (iCarry cannot be asked whether it already booked an order). */
@@ -171,9 +197,11 @@ export interface ProjectionStore {
 }
 
 /**
- * Exactly-once bookkeeping for notifications: one document per order × event × channel. The notify
- * activity claims the slot, sends, then marks it; a retry after a crash finds the slot and skips it once
- * it is 'sent' or 'skipped'.
+ * Bookkeeping that makes a notification go out once per order × event × channel: one document per
+ * slot. The notify activity claims the slot, marks it 'sending' (atomically, only from 'pending' or
+ * 'failed'), hands the message to the provider, then marks it 'sent' or 'failed'. Exactly once when
+ * nothing crashes; at most once across a crash between the provider's acceptance and the record (the
+ * next attempt finds 'sending' and settles the slot as 'uncertain' instead of sending again).
  */
 export interface NotificationKey {
   orderId: string;
@@ -181,10 +209,38 @@ export interface NotificationKey {
   channel: NotificationChannel;
 }
 
+/** Which activity execution is sending: the workflow run, the activity and its attempt number. */
+export interface SendAttempt {
+  workflowId: string;
+  runId: string;
+  activityId: string;
+  attempt: number;
+}
+
+export type BeginSendResult =
+  /** This attempt holds the slot in 'sending' and may call the provider, once. */
+  | { verdict: 'send'; doc: NotificationDoc }
+  /** The slot was 'sending' for an earlier attempt that never reported; this call marked it 'uncertain'. */
+  | { verdict: 'uncertain'; doc: NotificationDoc; reason: string }
+  /** The slot was already 'sent', 'skipped' or 'uncertain': nothing to do. */
+  | { verdict: 'settled'; doc: NotificationDoc };
+
 export interface NotificationLedger {
-  /** Create the slot if absent; `proceed` is false when it is already 'sent' or 'skipped'. */
+  /** Create the slot ('pending') if absent; `proceed` is false when it is settled: 'sent', 'skipped' or 'uncertain'. */
   claim(key: NotificationKey): Promise<{ proceed: boolean; doc: NotificationDoc }>;
-  markSent(key: NotificationKey, providerMessageId?: string): Promise<void>;
-  markFailed(key: NotificationKey, error: string): Promise<void>;
-  markSkipped(key: NotificationKey, reason: string): Promise<void>;
+  /**
+   * 'pending' | 'failed' → 'sending' for `by`, atomically: of attempts racing for one slot exactly one
+   * gets `send`. A slot already 'sending' (its attempt died or timed out before recording an outcome)
+   * is marked 'uncertain', never handed out again.
+   */
+  beginSend(key: NotificationKey, by: SendAttempt): Promise<BeginSendResult>;
+  /** The provider accepted `by`'s message. Only the attempt that holds the slot can record it (also once a later attempt marked it 'uncertain': the owner knows better). */
+  markSent(key: NotificationKey, by: SendAttempt, providerMessageId?: string): Promise<void>;
+  /** `by`'s provider call failed in-process: known not sent, open for a retry. Same ownership rule as markSent. */
+  markFailed(key: NotificationKey, by: SendAttempt, error: string): Promise<void>;
+  /**
+   * Will not be sent. With `by`: the provider port declined while `by` held the slot. Without: decided
+   * before any send (no address on file), so only a 'pending' or 'failed' slot is changed.
+   */
+  markSkipped(key: NotificationKey, reason: string, by?: SendAttempt): Promise<void>;
 }

@@ -19,12 +19,15 @@ import type {
 import type { NdrAction } from '../../src/domain/ndr';
 import type { NdrReason, ShipmentStatus } from '../../src/domain/status';
 import type { NotificationSender, OutgoingMessage } from '../../src/activities';
+import { isSettled, sendToken, uncertainReason } from '../../src/storage/notification-ledger';
 import type {
+  BeginSendResult,
   NotificationDoc,
   NotificationKey,
   NotificationLedger,
   OrderDoc,
   ProjectionStore,
+  SendAttempt,
   ShipmentProjection,
 } from '../../src/storage/types';
 import type { TimelineEntry } from '../../src/workflows/shipment/contract';
@@ -67,9 +70,14 @@ export class MemoryProjectionStore implements ProjectionStore {
   }
 }
 
+/** The Mongo ledger's rules over a Map; each method is synchronous inside, so each transition is atomic. */
 export class MemoryNotificationLedger implements NotificationLedger {
   docs = new Map<string, NotificationDoc>();
   private id = (k: NotificationKey) => `${k.orderId}:${k.event}:${k.channel}`;
+  private owned(k: NotificationKey, by: SendAttempt): NotificationDoc | undefined {
+    const d = this.docs.get(this.id(k));
+    return d && (d.status === 'sending' || d.status === 'uncertain') && d.sending?.token === sendToken(by) ? d : undefined;
+  }
   async claim(k: NotificationKey) {
     const now = new Date().toISOString();
     let doc = this.docs.get(this.id(k));
@@ -77,21 +85,35 @@ export class MemoryNotificationLedger implements NotificationLedger {
       doc = { _id: this.id(k), ...k, status: 'pending', attempts: 0, createdAt: now, updatedAt: now };
       this.docs.set(doc._id, doc);
     }
-    if (doc.status === 'sent' || doc.status === 'skipped') return { proceed: false, doc };
-    doc.attempts += 1;
-    return { proceed: true, doc };
+    return { proceed: !isSettled(doc.status), doc: structuredClone(doc) };
   }
-  async markSent(k: NotificationKey, providerMessageId?: string) {
+  async beginSend(k: NotificationKey, by: SendAttempt): Promise<BeginSendResult> {
     const d = this.docs.get(this.id(k));
-    if (d) Object.assign(d, { status: 'sent', ...(providerMessageId ? { providerMessageId } : {}), sentAt: new Date().toISOString() });
+    if (!d) throw new Error(`notification slot ${this.id(k)} was not claimed before sending`);
+    const at = new Date().toISOString();
+    if (d.status === 'pending' || d.status === 'failed') {
+      Object.assign(d, { status: 'sending', sending: { ...by, token: sendToken(by), at }, updatedAt: at, attempts: d.attempts + 1 });
+      return { verdict: 'send', doc: structuredClone(d) };
+    }
+    if (d.status !== 'sending') return { verdict: 'settled', doc: structuredClone(d) };
+    const reason = uncertainReason(d, by);
+    Object.assign(d, { status: 'uncertain', uncertainReason: reason, uncertainBy: { ...by }, uncertainAt: at, updatedAt: at });
+    return { verdict: 'uncertain', doc: structuredClone(d), reason };
   }
-  async markFailed(k: NotificationKey, error: string) {
-    const d = this.docs.get(this.id(k));
+  async markSent(k: NotificationKey, by: SendAttempt, providerMessageId?: string) {
+    const d = this.owned(k, by);
+    if (d) {
+      Object.assign(d, { status: 'sent', ...(providerMessageId ? { providerMessageId } : {}), sentAt: new Date().toISOString() });
+      delete d.error;
+    }
+  }
+  async markFailed(k: NotificationKey, by: SendAttempt, error: string) {
+    const d = this.owned(k, by);
     if (d) Object.assign(d, { status: 'failed', error });
   }
-  async markSkipped(k: NotificationKey, reason: string) {
-    const d = this.docs.get(this.id(k));
-    if (d) Object.assign(d, { status: 'skipped', skippedReason: reason });
+  async markSkipped(k: NotificationKey, reason: string, by?: SendAttempt) {
+    const d = by ? this.owned(k, by) : this.docs.get(this.id(k));
+    if (d && (by || d.status === 'pending' || d.status === 'failed')) Object.assign(d, { status: 'skipped', skippedReason: reason });
   }
 }
 

@@ -1,6 +1,6 @@
 // Kills the worker process (SIGKILL) in the middle of a shipment, keeps webhooks coming while no worker
 // runs, starts a new worker, and checks that the shipment finishes with nothing lost or doubled:
-// every scan applied once, every notification delivered once, the projection complete.
+// every scan applied once, no notification delivered twice, the projection complete.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
 }
 
 describe('worker killed mid-shipment', () => {
-  it('a new worker finishes the shipment: scans applied once, notifications delivered once, projection complete', async () => {
+  it('a new worker finishes the shipment: scans applied once, notifications at most once, projection complete', async () => {
     const id = orderId('KILL');
     const taskQueue = `shipments-kill-${process.pid}`;
     const now = new Date().toISOString();
@@ -123,13 +123,22 @@ describe('worker killed mid-shipment', () => {
 
     const bookings = await mongo.db.collection(CHILD_COLLECTIONS.bookings).find({ _id: id as never }).toArray();
     expect(bookings).toHaveLength(1);
+    // Notifications: at most once. A message the dead worker had claimed (the out-for-delivery ones were
+    // with the slow provider) may or may not have been taken, and no provider here takes an idempotency
+    // key: the next attempt does not send it again, it settles the slot 'uncertain'. Nothing reached the
+    // provider twice; every slot is settled; everything sent after the restart is 'sent'.
     const messages = await mongo.db.collection<{ _id: string; deliveries: number; event: string; channel: string }>(CHILD_COLLECTIONS.messages).find({ orderId: id }).toArray();
-    expect(messages.map((m) => `${m.event}:${m.channel}`).sort()).toEqual([
+    expect(messages.filter((m) => m.deliveries !== 1)).toEqual([]);
+    const received = new Set(messages.map((m) => `${m.event}:${m.channel}`));
+    const ledger = await mongo.cols.notifications.find({ orderId: id }).toArray();
+    expect(ledger.map((d) => `${d.event}:${d.channel}`).sort()).toEqual([
       'delivered:email', 'delivered:whatsapp', 'out_for_delivery:email', 'out_for_delivery:whatsapp', 'shipped:email', 'shipped:whatsapp',
     ]);
-    const ledger = await mongo.cols.notifications.find({ orderId: id }).toArray();
-    expect(ledger.every((d) => d.status === 'sent')).toBe(true);
-    expect(ledger).toHaveLength(6);
+    for (const d of ledger) {
+      const k = `${d.event}:${d.channel}`;
+      expect([k, d.status]).toEqual([k, d.event === 'delivered' ? 'sent' : expect.stringMatching(/^(sent|uncertain)$/)]);
+      if (d.status === 'sent') expect(received.has(k)).toBe(true);
+    }
 
     expect(await shipment()).toMatchObject({ status: 'delivered', orderStatus: 'delivered', awb: outcome.awb });
     expect(await mongo.cols.trackingEvents.countDocuments({ orderId: id })).toBe(4);

@@ -176,8 +176,14 @@ export interface ShipmentState {
   lastSyncAt?: string;
   lastWebhookAt?: string;
   pollError?: string;
-  /** `${event}:${channel}` confirmed sent or skipped. */
+  /** `${event}:${channel}` settled: sent, skipped, or uncertain (never asked again). */
   notified: string[];
+  /**
+   * The subset of `notified` whose delivery is unknown: an attempt was interrupted after it claimed the
+   * slot and may have handed the message over; it was not sent again (the ledger says 'uncertain').
+   * Absent until the first one, so states of runs that never saw one are unchanged.
+   */
+  notifiedUncertain?: string[];
   /** Decided but not confirmed; re-issued after continue-as-new (the ledger makes that safe). */
   pendingNotifications: NotificationIntent[];
   /** Signals received and not yet applied. */

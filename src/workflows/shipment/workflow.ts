@@ -558,7 +558,8 @@ class Shipment {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Notifications: exactly once per order × event × channel (ledger in the activity + `notified` here)
+  // Notifications: once per order × event × channel (ledger in the activity + `notified` here); at most
+  // once across a crash mid-send, reported as 'uncertain' (docs/notifications.md)
 
   private announce(m: Milestone): void {
     const channels =
@@ -604,8 +605,14 @@ class Shipment {
     this.inflightNotifications += 1;
     notifications
       .notify({ ...intent, orderId: this.s.orderId, ...(MILESTONE_AUDIENCE[intent.event] === 'customer' ? { recipient } : {}) })
-      .then(() => {
+      .then((out) => {
+        // 'uncertain' (an interrupted attempt may have sent it) is settled like 'sent': never asked
+        // again, but listed apart. Only a new result value takes this branch: no command changes.
         if (!this.s.notified.includes(key)) this.s.notified.push(key);
+        if (out.outcome === 'uncertain' && !this.s.notifiedUncertain?.includes(key)) {
+          this.s.notifiedUncertain = [...(this.s.notifiedUncertain ?? []), key];
+          log.warn('notification may or may not have been delivered', { orderId: this.s.orderId, event: intent.event, channel: intent.channel, reason: out.reason });
+        }
       })
       .catch((err) => {
         // Gave up after a day of retries; the ledger holds the failure for ops. The shipment goes on.
