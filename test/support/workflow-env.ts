@@ -74,6 +74,7 @@ export function shipmentInput(id: string, over: { courier?: CourierId; pincode?:
       parcel: { weightGrams: 500, lengthCm: 10, breadthCm: 10, heightCm: 10 },
     },
     trackingPageUrl: `https://store.example/order-tracking/${id}?t=signed`,
-    ...(over.options ? { options: over.options } : {}),
+    // Tests close a run as soon as it is final unless they ask for the production linger.
+    options: { lingerAfterFinalMinutes: 0, ...over.options },
   };
 }

@@ -370,4 +370,29 @@ describe('shipment lives (time-skipping)', () => {
     // The admin's change notified like a courier one would have.
     expect(world.sender.keys(id)).toContain('out_for_delivery:email');
   });
+  it('stays open a day after the final scan: a late, out-of-order scan still reaches the timeline; then it closes', async () => {
+    const world = fakeWorld();
+    const courier = world.couriers.delhivery as FakeCourier;
+    const h = await harness(env, world);
+    const id = orderId('LINGER');
+    await h.run(async () => {
+      const { handle, awb, t0, send } = await booked(h, courier, shipmentInput(id, { options: { lingerAfterFinalMinutes: 24 * 60 } }));
+      await send(scan(awb, 'picked_up', t0 + H));
+      await send(scan(awb, 'delivered', t0 + 30 * H));
+      expect((await handle.query(trackingQuery)).status).toBe('delivered');
+      await env.sleep('2 hours');
+      // The courier's older hub scan, pushed after the delivery scan: recorded, status unchanged.
+      const late = scan(awb, 'in_transit', t0 + 20 * H, { location: 'Late hub scan' });
+      await send(late);
+      const view = await handle.query(trackingQuery);
+      expect(view.status).toBe('delivered');
+      expect(view.timeline.map((e) => e.key)).toContain(late.key);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(await handle.result()).toMatchObject({ status: 'delivered' });
+      const closedAt = (await handle.describe()).closeTime!.getTime();
+      // Closed a day after it became final (time-skipped), not at once.
+      expect(closedAt - t0).toBeGreaterThanOrEqual(24 * H);
+      expect(world.store.shipments.get(id)?.status).toBe('delivered');
+    });
+  });
 });

@@ -58,6 +58,11 @@ export interface ShipmentOptions {
   webhookFreshHours: number;
   /** Channels switched on for this order's customer notifications. */
   notify: { email: boolean; whatsapp: boolean; adminEmail: boolean };
+  /**
+   * Minutes the run stays open after a final status (delivered, RTO delivered, lost, cancelled) so that
+   * scans a courier sends late or out of order still reach the timeline (default 24 h; 0 closes at once).
+   */
+  lingerAfterFinalMinutes?: number;
   /** Test hook: continue-as-new once history exceeds this many events (in addition to the server's suggestion). */
   continueAsNewAfterEvents?: number;
 }

@@ -183,10 +183,20 @@ class Shipment {
     this.poller.stop();
     this.alarm.clear();
     // Late scans still reach the timeline (the status is final); queued requests still get answers.
+    // Since 'linger-after-final' the run also stays open for lingerAfterFinalMinutes: a courier's scan
+    // that arrives after the final one (late, or out of order: an older "bag received" after
+    // "delivered") would otherwise meet a closed workflow and be refused. One timer; runs whose history
+    // predates the patch close as soon as they are idle, as they did.
+    const lingerUntil = patched('linger-after-final') ? Date.now() + (this.opts.lingerAfterFinalMinutes ?? 0) * 60_000 : undefined;
     for (;;) {
       await this.drain();
       const idle = () => this.inflightNotifications === 0 && allHandlersFinished() && this.commands.length === 0 && this.s.inbox.length === 0;
-      if (idle()) break;
+      if (idle()) {
+        const left = lingerUntil === undefined ? 0 : lingerUntil - Date.now();
+        if (left <= 0) break;
+        await condition(() => this.hasWork(), left);
+        continue;
+      }
       await condition(() => this.hasWork() || idle());
     }
     return { orderId: this.s.orderId, status: this.s.machine.status, orderStatus: ORDER_STATUS_FOR[this.s.machine.status], ...(shipmentRef(this.s) ? { awb: shipmentRef(this.s)?.awb } : {}) };
