@@ -2,6 +2,7 @@
 // start-up with a message that names the variable. Every variable here is listed in .env.example and
 // in the README's configuration table (a test checks both, and docker-compose.yml).
 import { z } from 'zod';
+import { DEFAULT_MONGO_POOL_SIZE } from './storage/mongo';
 import { DEFAULT_TRACK_BATCH_WINDOW_MS } from './activities/deps';
 
 const bool = z
@@ -39,6 +40,8 @@ export const configSchema = z.object({
   /** Unset: `npm start` runs the embedded FerretDB (SQLite) on FERRETDB_PORT. */
   MONGODB_URI: z.string().optional(),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('waybill'),
+  /** Database operations one process runs at once (driver pool). Keep API + worker under ~50 on FerretDB v1. */
+  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MONGO_POOL_SIZE),
   FERRETDB_PORT: port.default(27017),
 
   /** Where the embedded servers keep their files (git-ignored). */

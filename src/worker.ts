@@ -26,7 +26,7 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const config = withDevSecrets(loadConfig());
   const log = createLogger(config.LOG_LEVEL, { component: 'worker' });
   const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
-  const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB);
+  const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB, { maxPoolSize: config.MONGODB_MAX_POOL_SIZE });
   const now = () => Date.now();
   // Before any connection: the runtime carries the SDK's logger and its own Prometheus exporter.
   installWorkerRuntime({ logger: log, metricsBindAddress: config.WORKER_SDK_METRICS_PORT ? `${config.HOST}:${config.WORKER_SDK_METRICS_PORT}` : undefined });

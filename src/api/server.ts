@@ -36,7 +36,7 @@ import { TemporalShipmentGateway } from './shipment-gateway';
 export async function startApi(): Promise<{ server: Server; stop: () => Promise<void> }> {
   const config = withDevSecrets(loadConfig());
   const log = createLogger(config.LOG_LEVEL, { component: 'api' });
-  const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB);
+  const mongo = await connectMongo(config.MONGODB_URI ?? `mongodb://127.0.0.1:${config.FERRETDB_PORT}/`, config.MONGODB_DB, { maxPoolSize: config.MONGODB_MAX_POOL_SIZE });
   const validators = await applyValidators(mongo.db);
   if (validators.unsupported.length) log.info({ collections: validators.unsupported }, 'this MongoDB server does not enforce collection validators (FerretDB v1); skipped');
 

@@ -75,11 +75,18 @@ export class InboxRepo {
     // Queue entry first: a crash between the two writes leaves an entry without a document (cleaned up
     // by the relay, and the courier got no 200), never a document nobody will retry.
     if (isOpen(doc.status)) {
-      await this.queue.updateOne(
-        { _id: doc._id },
-        { $setOnInsert: { courier: doc.courier, status: doc.status, awbs: openAwbs(doc.deliveries), nextAttemptAt: doc.nextAttemptAt } },
-        { upsert: true },
-      );
+      await this.queue
+        .updateOne(
+          { _id: doc._id },
+          { $setOnInsert: { courier: doc.courier, status: doc.status, awbs: openAwbs(doc.deliveries), nextAttemptAt: doc.nextAttemptAt } },
+          { upsert: true },
+        )
+        // Two copies of one delivery at the same moment (a courier's retry racing the original): FerretDB
+        // v1 answers the losing upsert with a duplicate key where MongoDB would retry it. Either way the
+        // entry is there.
+        .catch((e: unknown) => {
+          if (!isDuplicateKey(e)) throw e;
+        });
     }
     try {
       await this.col.insertOne(doc);

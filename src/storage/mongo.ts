@@ -18,10 +18,20 @@ export interface Mongo {
   close(): Promise<void>;
 }
 
-export async function connectMongo(uri: string, dbName: string, opts: { ensureIndexes?: boolean } = {}): Promise<Mongo> {
+/**
+ * Operations one process runs against the database at once. FerretDB v1 (SQLite) holds two of its 100
+ * SQLite connections for every update (a query cursor, then the write in a transaction), so once ~50
+ * updates run at once across all clients every one of them waits for a connection another holds: it
+ * deadlocks, silently and for good (seen at 200 webhooks/s with the driver's default pool of 100).
+ * Two processes at 20 stay clear of it; on MongoDB 7 raise MONGODB_MAX_POOL_SIZE freely.
+ */
+export const DEFAULT_MONGO_POOL_SIZE = 20;
+
+export async function connectMongo(uri: string, dbName: string, opts: { ensureIndexes?: boolean; maxPoolSize?: number } = {}): Promise<Mongo> {
   const client = await MongoClient.connect(uri, {
     serverSelectionTimeoutMS: 10_000,
     appName: 'waybill',
+    maxPoolSize: opts.maxPoolSize ?? DEFAULT_MONGO_POOL_SIZE,
   });
   const db = client.db(dbName);
   if (opts.ensureIndexes ?? true) await ensureIndexes(db);
@@ -37,6 +47,8 @@ export function isDuplicateKey(e: unknown): boolean {
  * not a bug in the request. Server errors with a code (duplicate key, validation) are not this.
  */
 export function isMongoUnavailable(e: unknown): boolean {
+  // FerretDB v1 passes SQLite's lock timeout through as an InternalError: the database is busy, not broken.
+  if (e instanceof MongoServerError && /SQLITE_BUSY|database is locked/.test(e.message)) return true;
   return (
     e instanceof MongoServerSelectionError ||
     e instanceof MongoNetworkError || // also a pool cleared after a network error

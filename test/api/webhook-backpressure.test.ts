@@ -1,7 +1,7 @@
 // Overload and outages answer a fast 503 with Retry-After, write nothing, and are counted; the courier
 // keeps the delivery and retries it. A courier whose webhooks met our 503s is not throttled for them.
 import express from 'express';
-import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import pino from 'pino';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,8 @@ describe('webhook back-pressure', () => {
   it.each([
     ['server selection timed out', () => selectionError],
     ['connection reset', () => new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed')],
+    // FerretDB v1's answer when SQLite's write lock is contended (seen under concurrent load).
+    ['FerretDB busy', () => new MongoServerError({ ok: 0, code: 1, codeName: 'InternalError', errmsg: '[collection.go:177 sqlite.(*collection).UpdateAll.func1] database is locked (5) (SQLITE_BUSY)' })],
   ])('answers 503 + Retry-After when the database is unreachable (%s)', async (_name, error) => {
     const { app, seen } = appWith(async () => {
       throw error();

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
 import { icarryCallbackUrlToken, icarryWebhook } from '../../src/couriers/icarry';
+import type { InboxRecord } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';
 import { InboxDeliverer } from '../../src/webhooks/deliver';
 import { WebhookIngestor } from '../../src/webhooks/ingest';
@@ -52,6 +53,17 @@ describe('accepting a webhook', () => {
     expect(doc).toMatchObject({ courier: 'delhivery', endpoint: '/api/webhooks/courier/delhivery', status: 'delivered', deliveries: [{ awb: 'AWB1', orderId: 'ORD-1', status: 'delivered' }] });
     expect(gateway.signals[0]!.signal.inboxId).toBe(doc!._id);
     expect(res.body.id).toBe(doc!._id);
+  });
+
+  it('takes copies of one delivery written at the same moment: one is new, the rest are duplicates, none fails', async () => {
+    const at = new Date().toISOString();
+    const doc = (): InboxRecord => ({ _id: 'race-1', courier: 'delhivery', endpoint: '/x', receivedAt: at, rawBody: '{}', deliveries: [{ awb: 'AWB1', status: 'pending', attempts: 0, events: [] }], status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at });
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([mongo.cols.inbox.deleteMany({}), mongo.db.collection('webhook_inbox_queue').deleteMany({})]);
+      const fresh = await Promise.all(Array.from({ length: 8 }, () => s.inbox.insert(doc())));
+      expect(fresh.filter(Boolean)).toHaveLength(1);
+    }
+    expect(await mongo.db.collection('webhook_inbox_queue').countDocuments()).toBe(1);
   });
 
   it('acknowledges a resend as a duplicate and does not process it again', async () => {
