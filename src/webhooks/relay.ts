@@ -3,6 +3,7 @@
 // several API replicas can run it side by side.
 import type { Logger } from 'pino';
 import type { InboxRepo } from '../storage/inbox-repo';
+import { mapLimit } from '../api/services/map-limit';
 import type { InboxDeliverer } from './deliver';
 
 export interface RelayOptions {
@@ -15,6 +16,9 @@ export interface RelayOptions {
   /** Most documents one pass handles before sleeping again. */
   batchSize: number;
 }
+
+/** Deliveries claimed per queue query, in multiples of the concurrency. */
+const CLAIM_ROUNDS = 4;
 
 export const DEFAULT_RELAY_OPTIONS: Omit<RelayOptions, 'intervalMs'> = { leaseMs: 60_000, concurrency: 8, batchSize: 200 };
 
@@ -48,17 +52,17 @@ export class WebhookRelay {
   async runOnce(): Promise<{ processed: number; temporalUnavailable: boolean }> {
     let processed = 0;
     while (processed < this.opts.batchSize) {
-      const claimed = [];
-      for (let i = 0; i < this.opts.concurrency; i++) {
-        const doc = await this.inbox.claimDue(this.opts.leaseMs);
-        if (!doc) break;
-        claimed.push(doc);
-      }
+      // A few rounds' worth per claim: each claim scans the queue on FerretDB (see claimDueBatch).
+      const claimed = await this.inbox.claimDueBatch(this.opts.leaseMs, Math.min(this.opts.concurrency * CLAIM_ROUNDS, this.opts.batchSize - processed));
       if (!claimed.length) break;
-      const runs = await Promise.all(claimed.map((doc) => this.deliverer.deliver(doc)));
-      processed += claimed.length;
+      let down = false;
       // Documents claimed but not reached wait out their lease; no point hammering a server that is down.
-      if (runs.some((r) => r.temporalUnavailable)) return { processed, temporalUnavailable: true };
+      await mapLimit(claimed, this.opts.concurrency, async (doc) => {
+        if (down) return;
+        if ((await this.deliverer.deliver(doc)).temporalUnavailable) down = true;
+      });
+      processed += claimed.length;
+      if (down) return { processed, temporalUnavailable: true };
     }
     return { processed, temporalUnavailable: false };
   }
