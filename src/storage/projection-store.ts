@@ -49,12 +49,15 @@ export class MongoProjectionStore implements ProjectionStore {
   async setOrderStatus(orderId: string, entry: OrderDoc['statusHistory'][number]): Promise<void> {
     await this.cols.orders.updateOne(
       { _id: orderId, 'statusHistory.key': { $ne: entry.key } },
-      { $set: { status: entry.status, updatedAt: entry.at }, $push: { statusHistory: entry } },
+      // $addToSet, not $push: FerretDB v1 evaluates the key filter and the update as read-then-write, so
+      // two overlapping attempts of one projection write (a local activity retried after its timeout while
+      // the first still runs) could both pass the filter. The entry for a key is always the same document.
+      { $set: { status: entry.status, updatedAt: entry.at }, $addToSet: { statusHistory: entry } },
     );
   }
 
   async addOrderNote(orderId: string, note: OrderDoc['notes'][number]): Promise<void> {
-    await this.cols.orders.updateOne({ _id: orderId, 'notes.key': { $ne: note.key } }, { $push: { notes: note }, $set: { updatedAt: note.at } });
+    await this.cols.orders.updateOne({ _id: orderId, 'notes.key': { $ne: note.key } }, { $addToSet: { notes: note }, $set: { updatedAt: note.at } });
   }
 
   async registerAwb(courier: CourierId, awb: string, orderId: string): Promise<void> {

@@ -66,6 +66,15 @@ describe('MongoProjectionStore', () => {
     expect(doc?.statusHistory.map((h) => h.key)).toEqual(['e1', 'e2']);
   });
 
+  it('keeps one history entry per key when overlapping attempts write it at once', async () => {
+    const entry = { key: 'race-1', status: 'in_transit' as const, at: '2026-01-05T06:00:00.000Z', source: 'webhook' as const };
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 8 }, () => store.setOrderStatus('o1', entry)));
+    }
+    const keys = (await mongo.cols.orders.findOne({ _id: 'o1' }))?.statusHistory.map((h) => h.key) ?? [];
+    expect(keys.filter((k) => k === 'race-1')).toHaveLength(1);
+  });
+
   it('adds an order note once per key', async () => {
     const note = { key: 'ndr-1', at: '2026-01-06T00:00:00.000Z', text: 'NDR: consignee unavailable', by: 'courier' };
     await store.addOrderNote('o1', note);
