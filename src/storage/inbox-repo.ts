@@ -40,6 +40,8 @@ export interface InboxQueueEntry {
   status: 'pending' | 'unmatched';
   awbs: string[];
   nextAttemptAt: string;
+  /** The delivery's receivedAt, so the backlog's age is read from the queue alone (absent on entries written before it was kept). */
+  receivedAt?: string;
 }
 
 const isOpen = (status: InboxStatus): status is InboxQueueEntry['status'] => status === 'pending' || status === 'unmatched';
@@ -78,7 +80,7 @@ export class InboxRepo {
       await this.queue
         .updateOne(
           { _id: doc._id },
-          { $setOnInsert: { courier: doc.courier, status: doc.status, awbs: openAwbs(doc.deliveries), nextAttemptAt: doc.nextAttemptAt } },
+          { $setOnInsert: { courier: doc.courier, status: doc.status, awbs: openAwbs(doc.deliveries), nextAttemptAt: doc.nextAttemptAt, receivedAt: doc.receivedAt } },
           { upsert: true },
         )
         // Two copies of one delivery at the same moment (a courier's retry racing the original): FerretDB
@@ -138,12 +140,16 @@ export class InboxRepo {
     }
   }
 
-  async saveOutcome(doc: Pick<InboxRecord, '_id' | 'courier'>, o: Pick<InboxRecord, 'deliveries' | 'status' | 'attempts' | 'nextAttemptAt'>): Promise<void> {
+  async saveOutcome(doc: Pick<InboxRecord, '_id' | 'courier' | 'receivedAt'>, o: Pick<InboxRecord, 'deliveries' | 'status' | 'attempts' | 'nextAttemptAt'>): Promise<void> {
     // Independent writes: whichever lands first, a crash in between leaves a queue entry the relay settles.
     await Promise.all([
       this.col.updateOne({ _id: doc._id }, { $set: { ...o, updatedAt: iso(this.now()) } }),
       isOpen(o.status)
-        ? this.queue.updateOne({ _id: doc._id }, { $set: { courier: doc.courier, status: o.status, awbs: openAwbs(o.deliveries), nextAttemptAt: o.nextAttemptAt } }, { upsert: true })
+        ? this.queue.updateOne(
+            { _id: doc._id },
+            { $set: { courier: doc.courier, status: o.status, awbs: openAwbs(o.deliveries), nextAttemptAt: o.nextAttemptAt, receivedAt: doc.receivedAt } },
+            { upsert: true },
+          )
         : this.queue.deleteOne({ _id: doc._id }),
     ]);
   }

@@ -5,16 +5,20 @@ import type { InboxSnapshot } from '../lib/metrics';
 import { COLLECTIONS } from '../storage/collections';
 import type { InboxQueueEntry, InboxRecord } from '../storage/inbox-repo';
 
-/** At most this many queued ids are looked at for the oldest age (the queue is normally tiny). */
-const AGE_SAMPLE = 1000;
+/** Queue entries written before they carried receivedAt: looked up one by one, at most this many. */
+const LEGACY_SAMPLE = 50;
 
 export function inboxSnapshot(db: Db): () => Promise<InboxSnapshot> {
   const queue = db.collection<InboxQueueEntry>(COLLECTIONS.inboxQueue);
   const inbox = db.collection<InboxRecord>(COLLECTIONS.inbox);
   return async () => {
     const [pending, unmatched] = await Promise.all([queue.countDocuments({ status: 'pending' }), queue.countDocuments({ status: 'unmatched' })]);
-    const ids = (await queue.find({}, { projection: { _id: 1 } }).limit(AGE_SAMPLE).toArray()).map((q) => q._id);
-    const oldest = ids.length ? await inbox.find({ _id: { $in: ids } }, { projection: { receivedAt: 1 } }).sort({ receivedAt: 1 }).limit(1).next() : null;
-    return { backlog: { pending, unmatched }, ...(oldest ? { oldestPendingAt: Date.parse(oldest.receivedAt) } : {}) };
+    // From the queue alone: an $in over the inbox is a scan of every webhook ever received on FerretDB v1,
+    // once per Prometheus scrape.
+    const oldestQueued = await queue.find({ receivedAt: { $exists: true } }, { projection: { receivedAt: 1 } }).sort({ receivedAt: 1 }).limit(1).next();
+    const legacy = await queue.find({ receivedAt: { $exists: false } }, { projection: { _id: 1 } }).limit(LEGACY_SAMPLE).toArray();
+    const legacyTimes = await Promise.all(legacy.map(async (q) => (await inbox.findOne({ _id: q._id }, { projection: { receivedAt: 1 } }))?.receivedAt));
+    const times = [oldestQueued?.receivedAt, ...legacyTimes].filter((t): t is string => typeof t === 'string').map((t) => Date.parse(t));
+    return { backlog: { pending, unmatched }, ...(times.length ? { oldestPendingAt: Math.min(...times) } : {}) };
   };
 }

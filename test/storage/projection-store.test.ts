@@ -67,7 +67,7 @@ describe('MongoProjectionStore', () => {
   });
 
   it('keeps one history entry per key when overlapping attempts write it at once', async () => {
-    const entry = { key: 'race-1', status: 'in_transit' as const, at: '2026-01-05T06:00:00.000Z', source: 'webhook' as const };
+    const entry = { key: 'race-1', status: 'shipped' as const, at: '2026-01-05T06:00:00.000Z', source: 'webhook' as const };
     for (let round = 0; round < 5; round++) {
       await Promise.all(Array.from({ length: 8 }, () => store.setOrderStatus('o1', entry)));
     }

@@ -53,7 +53,7 @@ describe('the validator documents', () => {
       nextAttemptAt: now,
       updatedAt: now,
     });
-    await inbox.saveOutcome({ _id: 'abc', courier: 'delhivery' }, { deliveries: [{ awb: 'A1', orderId: 'O1', status: 'delivered', attempts: 1, deliveredAt: now, events: [] }], status: 'delivered', attempts: 1, nextAttemptAt: now });
+    await inbox.saveOutcome({ _id: 'abc', courier: 'delhivery', receivedAt: now }, { deliveries: [{ awb: 'A1', orderId: 'O1', status: 'delivered', attempts: 1, deliveredAt: now, events: [] }], status: 'delivered', attempts: 1, nextAttemptAt: now });
     expect(bsonSchemaErrors(await mongo.cols.inbox.findOne({ _id: 'abc' }), schemaOf('webhook_inbox'))).toEqual([]);
     expect(bsonSchemaErrors({ courier: 'dhl', status: 'lost' }, schemaOf('webhook_inbox'))).toEqual(expect.arrayContaining(['$.courier: not one of ["shiprocket","delhivery","icarry"]', '$.rawBody: required']));
   });
