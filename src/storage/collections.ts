@@ -54,8 +54,29 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   inboxQueue: [{ key: { nextAttemptAt: 1 }, name: 'due' }],
 };
 
+/**
+ * Whether the server is FerretDB. FerretDB v1 (SQLite) uses an index only for a filter that is exactly
+ * {_id: value}; any other filter, even {_id, x}, reads and decodes the whole collection (≈ 0.1 ms a
+ * document). Hot-path writes that guard on a second field therefore read by _id and check in code there,
+ * while MongoDB keeps the atomic guarded filter. Asked once per database handle.
+ */
+export async function isFerretDb(db: Db): Promise<boolean> {
+  let known = FLAVOUR.get(db);
+  if (!known) {
+    known = db
+      .command({ buildInfo: 1 })
+      .then((info) => typeof info.ferretdbVersion === 'string')
+      .catch(() => false);
+    FLAVOUR.set(db, known);
+  }
+  return known;
+}
+const FLAVOUR = new WeakMap<Db, Promise<boolean>>();
+
 export function collections(db: Db) {
   return {
+    /** See isFerretDb: read-by-_id-then-write instead of a guarded filter. */
+    idOnlyFilters: () => isFerretDb(db),
     orders: db.collection<OrderDoc>(COLLECTIONS.orders),
     shipments: db.collection<ShipmentDoc>(COLLECTIONS.shipments),
     trackingEvents: db.collection<TrackingEventDoc>(COLLECTIONS.trackingEvents),

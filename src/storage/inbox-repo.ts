@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { CourierId, TrackingEvent } from '../domain/events';
-import { COLLECTIONS } from './collections';
+import { COLLECTIONS, isFerretDb } from './collections';
 import { isDuplicateKey } from './mongo';
 import type { InboxDoc, InboxStatus } from './types';
 
@@ -70,7 +70,10 @@ export class InboxRepo {
   ) {
     this.col = db.collection<InboxRecord>(COLLECTIONS.inbox);
     this.queue = db.collection<InboxQueueEntry>(COLLECTIONS.inboxQueue);
+    this.idOnlyFilters = () => isFerretDb(db);
   }
+
+  private readonly idOnlyFilters: () => Promise<boolean>;
 
   /** False when this exact delivery is already in the inbox (a courier's resend). */
   async insert(doc: InboxRecord): Promise<boolean> {
@@ -122,6 +125,8 @@ export class InboxRepo {
    */
   async claimDueBatch(leaseMs: number, limit: number): Promise<InboxRecord[]> {
     const out: InboxRecord[] = [];
+    // FerretDB would scan the queue for the guarded update (its guard is a read-then-write anyway).
+    const byIdOnly = await this.idOnlyFilters();
     for (;;) {
       const now = this.now();
       const want = limit - out.length;
@@ -129,7 +134,7 @@ export class InboxRepo {
       if (due.length === 0) return out;
       for (const entry of due) {
         // Another relay (or API replica) that read the same entry first has moved its time on.
-        const r = await this.queue.updateOne({ _id: entry._id, nextAttemptAt: entry.nextAttemptAt }, { $set: { nextAttemptAt: iso(now + leaseMs) } });
+        const r = await this.queue.updateOne(byIdOnly ? { _id: entry._id } : { _id: entry._id, nextAttemptAt: entry.nextAttemptAt }, { $set: { nextAttemptAt: iso(now + leaseMs) } });
         if (r.modifiedCount !== 1) continue;
         const doc = await this.col.findOne({ _id: entry._id });
         if (doc && isOpen(doc.status)) out.push(doc);

@@ -19,6 +19,14 @@ export class MongoProjectionStore implements ProjectionStore {
 
   async upsertShipment(p: ShipmentProjection): Promise<void> {
     const { at, ...fields } = p;
+    if (await this.cols.idOnlyFilters()) {
+      // FerretDB: the guard below would scan every shipment. Only this order's workflow writes here, one
+      // write at a time, so a read by _id is as good a guard (and FerretDB's guarded update is a read too).
+      const stored = await this.cols.shipments.findOne({ _id: p.orderId }, { projection: { seq: 1 } });
+      if (stored && typeof stored.seq === 'number' && stored.seq >= p.seq) return;
+      await this.cols.shipments.updateOne({ _id: p.orderId }, { $set: { ...fields, updatedAt: at }, $setOnInsert: { createdAt: at } }, { upsert: true });
+      return;
+    }
     try {
       await this.cols.shipments.updateOne(
         { _id: p.orderId, $or: [{ seq: { $lt: p.seq } }, { seq: { $exists: false } }] },
@@ -47,6 +55,12 @@ export class MongoProjectionStore implements ProjectionStore {
   }
 
   async setOrderStatus(orderId: string, entry: OrderDoc['statusHistory'][number]): Promise<void> {
+    if (await this.cols.idOnlyFilters()) {
+      const order = await this.cols.orders.findOne({ _id: orderId }, { projection: { 'statusHistory.key': 1 } });
+      if (!order || (order.statusHistory ?? []).some((h) => h.key === entry.key)) return;
+      await this.cols.orders.updateOne({ _id: orderId }, { $set: { status: entry.status, updatedAt: entry.at }, $addToSet: { statusHistory: entry } });
+      return;
+    }
     await this.cols.orders.updateOne(
       { _id: orderId, 'statusHistory.key': { $ne: entry.key } },
       // $addToSet, not $push: FerretDB v1 evaluates the key filter and the update as read-then-write, so
@@ -57,6 +71,12 @@ export class MongoProjectionStore implements ProjectionStore {
   }
 
   async addOrderNote(orderId: string, note: OrderDoc['notes'][number]): Promise<void> {
+    if (await this.cols.idOnlyFilters()) {
+      const order = await this.cols.orders.findOne({ _id: orderId }, { projection: { 'notes.key': 1 } });
+      if (!order || (order.notes ?? []).some((n) => n.key === note.key)) return;
+      await this.cols.orders.updateOne({ _id: orderId }, { $addToSet: { notes: note }, $set: { updatedAt: note.at } });
+      return;
+    }
     await this.cols.orders.updateOne({ _id: orderId, 'notes.key': { $ne: note.key } }, { $addToSet: { notes: note }, $set: { updatedAt: note.at } });
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mongo } from '../../src/storage/mongo';
 import { AwbConflictError, MongoProjectionStore } from '../../src/storage/projection-store';
+import { isFerretDb } from '../../src/storage/collections';
 import type { OrderDoc, ShipmentProjection } from '../../src/storage/types';
 import type { TimelineEntry } from '../../src/workflows/shipment/contract';
 import { freshMongo } from '../support/mongo';
@@ -38,15 +39,23 @@ const projection = (seq: number, status: ShipmentProjection['status']): Shipment
 
 beforeAll(async () => {
   mongo = await freshMongo('projection');
-  store = new MongoProjectionStore(mongo.cols);
 });
 afterAll(async () => mongo.close());
 beforeEach(async () => {
-  await Promise.all(Object.values(mongo.cols).map((c) => c.deleteMany({})));
+  await Promise.all(Object.values(mongo.cols).flatMap((c) => (typeof c === 'function' ? [] : [c.deleteMany({})])));
   await mongo.cols.orders.insertOne(order('o1'));
 });
 
-describe('MongoProjectionStore', () => {
+// Both write styles run here: read-by-_id (what FerretDB gets) and the guarded filter (what MongoDB gets;
+// FerretDB answers it too, only slowly).
+describe.each([
+  ['read by _id, then write (FerretDB)', true],
+  ['guarded filter (MongoDB)', false],
+])('MongoProjectionStore, %s', (_style, idOnly) => {
+  beforeEach(() => {
+    store = new MongoProjectionStore({ ...mongo.cols, idOnlyFilters: async () => idOnly });
+  });
+
   it('keeps the newest shipment write and ignores a stale or repeated one', async () => {
     await store.upsertShipment(projection(2, 'in_transit'));
     await store.upsertShipment(projection(3, 'delivered'));
@@ -112,5 +121,12 @@ describe('MongoProjectionStore', () => {
     await store.registerAwb('shiprocket', '123', 'o2'); // same number, other courier: fine
     await expect(store.registerAwb('delhivery', '123', 'o2')).rejects.toBeInstanceOf(AwbConflictError);
     expect(await mongo.cols.awbIndex.countDocuments()).toBe(2);
+  });
+});
+
+describe('server flavour', () => {
+  it('recognises FerretDB (the test suite runs on it), so hot-path writes avoid its whole-collection scans', async () => {
+    expect(await isFerretDb(mongo.db)).toBe(true);
+    expect(await mongo.cols.idOnlyFilters()).toBe(true);
   });
 });
