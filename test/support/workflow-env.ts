@@ -26,12 +26,26 @@ const INDEXED_VALUE_TYPE = { Keyword: 2, Bool: 5, Datetime: 6 } as const;
  * operator call, so the workflow's upserts are exercised for real there too.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } } });
+  const env = await startTestServer();
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_FLAGS.map((f) => [f.name, INDEXED_VALUE_TYPE[f.type]])),
   });
   return env;
+}
+
+/**
+ * The SDK gives the Java test server 5 s to listen; a JVM starting on a loaded 2-core machine sometimes
+ * needs more (seen: "did not start within 5s"). A second or third start is the cheap remedy.
+ */
+async function startTestServer(attempts = 3): Promise<TestWorkflowEnvironment> {
+  for (let i = 1; ; i++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } } });
+    } catch (e) {
+      if (i >= attempts || !/did not start within/.test(String(e))) throw e;
+    }
+  }
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
