@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 1_500_000,
     hookTimeout: 300_000,
     teardownTimeout: 120_000,
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest-chaos.json' },
   },
 });
