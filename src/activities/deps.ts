@@ -21,6 +21,8 @@ export interface ActivityConfig {
   defaultRateLimit: RateLimit;
   /** An activity waits at most this long for a rate-limit slot, then hands the retry to Temporal. */
   maxRateLimitWaitMs: number;
+  /** Waits before each retry of a notification ledger write after the provider answered (default ~15 s in all). */
+  ledgerRetryMs?: readonly number[];
 }
 
 /**

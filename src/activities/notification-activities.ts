@@ -81,7 +81,7 @@ export function createNotificationActivities(deps: ActivityDeps) {
         }
         // The provider call failed in this process: known not sent, so the slot reopens for the retry.
         const message = e instanceof Error ? e.message : 'send failed';
-        await deps.ledger.markFailed(key, by, message);
+        await recordOutcome(() => deps.ledger.markFailed(key, by, message), deps.config.ledgerRetryMs);
         deps.metrics?.notification?.(input.event, input.channel, 'failed');
         const type = `Notification${isNotificationError(e) && !e.retryable ? 'Permanent' : 'Failed'}`;
         // Retryable by default: the workflow's retry policy backs off; the shipment does not wait for it.
@@ -93,10 +93,12 @@ export function createNotificationActivities(deps: ActivityDeps) {
         });
       }
       // The provider accepted it. Outside the try: a failed ledger write must not read as a failed send
-      // (that would reopen the slot and send again). The slot then stays 'sending'; the workflow is told
-      // 'sent' and does not ask again, and anything else that asks finds 'sending' and settles 'uncertain'.
+      // (that would reopen the slot and send again). The write is retried for a few seconds (a database
+      // restart; the chaos run left two slots 'sending' when FerretDB restarted right after a send); if it
+      // still fails the slot stays 'sending', the workflow is told 'sent' and does not ask again, and
+      // anything else that asks finds 'sending' and settles 'uncertain'.
       try {
-        await deps.ledger.markSent(key, by, providerMessageId);
+        await recordOutcome(() => deps.ledger.markSent(key, by, providerMessageId), deps.config.ledgerRetryMs);
       } catch (e) {
         deps.log?.warn('notification sent but the ledger did not record it', { ...meta, providerMessageId, error: e instanceof Error ? e.message : String(e) });
       }
@@ -104,4 +106,20 @@ export function createNotificationActivities(deps: ActivityDeps) {
       return { outcome: 'sent', providerMessageId };
     },
   };
+}
+
+/** Waits before each retry of a ledger write after the provider answered: ~15 s in all, inside the activity's minute. */
+const RECORD_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
+/** The provider's answer is known; only writing it down failed. Try again briefly rather than lose it. */
+async function recordOutcome(write: () => Promise<void>, delays: readonly number[] = RECORD_RETRY_MS): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await write();
+    } catch (e) {
+      const wait = delays[i];
+      if (wait === undefined) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }

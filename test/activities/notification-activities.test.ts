@@ -99,6 +99,7 @@ describe.each(ledgers)('notify across a crash, ledger %s', (_name, makeLedger, r
     const warnings: Array<{ message: string; meta?: Record<string, unknown> }> = [];
     const counted: string[] = [];
     world.deps.ledger = ledger;
+    world.deps.config = { ...world.deps.config, ledgerRetryMs: [1, 1] };
     world.deps.log = { info: () => undefined, warn: (message, meta) => void warnings.push({ message, ...(meta ? { meta } : {}) }) };
     world.deps.metrics = { notification: (event, channel, outcome) => void counted.push(`${event}:${channel}:${outcome}`) };
     const input: NotifyInput = { ...base, orderId: `CRASH-${++order}-${Date.now()}` };
@@ -172,6 +173,21 @@ describe.each(ledgers)('notify across a crash, ledger %s', (_name, makeLedger, r
     expect((await first).outcome).toBe('sent');
     expect(world.sender.sent).toHaveLength(1);
     expect(await doc()).toMatchObject({ status: 'sent', providerMessageId: 'msg-1' });
+  });
+
+  it('a ledger write that fails for a moment after the provider accepted is retried: the slot ends sent, one message', async () => {
+    const { world, acts, input, doc } = setup();
+    const ledger = world.deps.ledger;
+    const markSent = ledger.markSent.bind(ledger);
+    let failures = 2;
+    ledger.markSent = async (...a: Parameters<typeof markSent>) => {
+      if (failures-- > 0) throw new Error('connection reset (database restarting)');
+      return markSent(...a);
+    };
+    expect(await attemptOf(1, input, acts)).toMatchObject({ outcome: 'sent', providerMessageId: 'msg-1' });
+    expect((await doc())?.status).toBe('sent');
+    expect(world.sender.sent).toHaveLength(1);
+    ledger.markSent = markSent;
   });
 
   it('a ledger that cannot record the acceptance does not turn it into a failure (which would send again)', async () => {
