@@ -2,7 +2,13 @@
 // dir, on free ports), the courier simulators, the API on a port and a worker running the real workflow
 // and activities (test/support/full-stack.ts, wired as src/worker.ts and src/api/server.ts are), plus
 // N Delhivery shipments booked through the API. stop() tears everything down.
+//
+// Benches that open many workflows (scale) pass a raised per-courier rate limit for the worker and
+// raised WAF limits for the Delhivery simulator: both are safety valves (the worker's limiter defaults
+// to 2 requests/s per courier; the simulator's WAF counts on its courier clock, which a bench never
+// moves, so its 5-minute window never resets) and would otherwise be what those benches measure.
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,7 +24,7 @@ import { SIMULATOR_DEFAULTS } from '../../src/simulators/defaults';
 import { connectMongo, type Mongo } from '../../src/storage/mongo';
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
 import { ADMIN_TOKEN, sampleOrder } from '../../test/support/api';
-import { startSims, startWaybill, type Sims, type Waybill } from '../../test/support/full-stack';
+import { startSims, startWaybill, type Sims, type SimsOptions, type Waybill, type WaybillOptions } from '../../test/support/full-stack';
 import { say } from './report';
 
 export interface BenchStack {
@@ -30,48 +36,113 @@ export interface BenchStack {
   booked: Array<{ orderId: string; awb: string }>;
   webhookUrl: string;
   webhookHeaders: Record<string, string>;
-  /** Books more Delhivery shipments through the API. */
-  book(n: number, prefix: string, concurrency?: number): Promise<Array<{ orderId: string; awb: string }>>;
+  /** The stack's own servers (pids for memory readings). */
+  processes: { temporal: ManagedProcess; ferretdb: ManagedProcess };
+  /** Books more Delhivery shipments (see BookOptions), `concurrency` at a time. */
+  book(n: number, prefix: string, concurrency?: number, opts?: BookOptions): Promise<Array<{ orderId: string; awb: string }>>;
+  /** Booking requests retried after a 5xx or a network error (ship is idempotent: a retry joins the workflow). */
+  bookingRetries: number;
   stop(): Promise<void>;
 }
 
-export async function startBenchStack(o: { shipments: number; relayIntervalMs?: number }): Promise<BenchStack> {
+export interface BenchStackOptions {
+  shipments: number;
+  relayIntervalMs?: number;
+  /** Booking concurrency for the initial shipments (default 8). */
+  concurrency?: number;
+  /** The worker's activity config, e.g. `{ rateLimits: { delhivery: { perSecond: 1000, burst: 1000 } } }`. */
+  activityConfig?: WaybillOptions['activityConfig'];
+  /** Extra Worker.create options (interceptors…). */
+  workerOptions?: WaybillOptions['workerOptions'];
+  /** Delhivery simulator options, e.g. `{ limits: { trackingPer5Min: 1e9, pincodePer5Min: 1e9 } }`. */
+  delhivery?: SimsOptions['delhivery'];
+}
+
+export interface BookOptions {
+  /** Print progress every this many bookings (default 500). */
+  progressEvery?: number;
+}
+
+export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'waybill-bench-'));
-  const started: ManagedProcess[] = [];
   const [tPort, mPort] = [await freePort(), await freePort()];
   say('starting Temporal dev server and FerretDB');
-  started.push(
-    ...(await Promise.all([
-      startTemporalDev({ toolsDir: resolve(__dirname, '../../.tools'), port: tPort, namespace: 'default', output: 'ignore' }),
-      startFerretDb({ toolsDir: resolve(__dirname, '../../.tools'), dataDir: join(dir, 'ferret'), port: mPort, output: 'ignore' }),
-    ])),
-  );
+  const [temporal, ferretdb] = await Promise.all([
+    startTemporalDev({ toolsDir: resolve(__dirname, '../../.tools'), port: tPort, namespace: 'default', output: 'ignore' }),
+    startFerretDb({ toolsDir: resolve(__dirname, '../../.tools'), dataDir: join(dir, 'ferret'), port: mPort, output: 'ignore' }),
+  ]);
+  const started: ManagedProcess[] = [temporal, ferretdb];
   const temporalAddress = `127.0.0.1:${tPort}`;
   await waitForTemporal({ address: temporalAddress, namespace: 'default' });
   await registerSearchAttributes(temporalAddress, 'default').catch(() => undefined);
   const mongoUri = `mongodb://127.0.0.1:${mPort}/`;
   const mongo = await connectMongo(mongoUri, `bench_${randomBytes(3).toString('hex')}`);
-  const sims = await startSims();
+  const sims = await startSims(o.delhivery ? { delhivery: o.delhivery } : {});
   say('starting the API and a worker (bundling the workflow)');
-  const wb = await startWaybill({ temporalAddress, namespace: 'default', mongo, sims, ...(o.relayIntervalMs ? { relayIntervalMs: o.relayIntervalMs } : {}) });
+  const wb = await startWaybill({
+    temporalAddress,
+    namespace: 'default',
+    mongo,
+    sims,
+    ...(o.relayIntervalMs ? { relayIntervalMs: o.relayIntervalMs } : {}),
+    ...(o.activityConfig ? { activityConfig: o.activityConfig } : {}),
+    ...(o.workerOptions ? { workerOptions: o.workerOptions } : {}),
+  });
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-  const book = async (n: number, prefix: string, concurrency = 8) => {
+  let retries = 0;
+  /**
+   * A 5xx or a network error is retried (order upsert and ship are both idempotent); a 4xx is not. Under
+   * concurrent bookings FerretDB answers some writes with SQLITE_BUSY, which the API turns into a 500.
+   */
+  const retrying = async <T>(what: string, call: () => Promise<{ status: number; value?: T; body: unknown }>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      let failure: string;
+      try {
+        const r = await call();
+        if (r.status < 300 && r.value !== undefined) return r.value;
+        failure = `${r.status} ${JSON.stringify(r.body)}`;
+        if (r.status < 500) throw new Error(`${what}: ${failure}`);
+      } catch (e) {
+        if (e instanceof Error && e.message.startsWith(`${what}:`)) throw e;
+        failure = e instanceof Error ? e.message : String(e);
+      }
+      if (attempt >= 5) throw new Error(`${what}: ${failure} (after ${attempt} attempts)`);
+      retries++;
+      say(`${what}: ${failure}; retrying`);
+      await new Promise((res) => setTimeout(res, 1_000 * attempt));
+    }
+  };
+  const book = async (n: number, prefix: string, concurrency = 8, bo: BookOptions = {}) => {
+    const every = bo.progressEvery ?? 500;
+    const t0 = performance.now();
     let done = 0;
+    let lastAt = t0;
     return mapLimit(
       Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`),
       concurrency,
       async (orderId) => {
-        await http(`${wb.url}/api/orders`, { method: 'POST', headers: auth, body: JSON.stringify(sampleOrder(orderId)) }).then((r) => r.body.dump());
-        const r = await http(`${wb.url}/api/orders/${orderId}/ship`, { method: 'POST', headers: auth, body: JSON.stringify({ courierId: 'delhivery' }) });
-        const body = (await r.body.json()) as { awb?: string };
-        if (r.statusCode !== 200 || !body.awb) throw new Error(`ship ${orderId}: ${r.statusCode} ${JSON.stringify(body)}`);
-        if (++done % 500 === 0) say(`booked ${done}/${n}`);
-        return { orderId, awb: body.awb };
+        await retrying(`create ${orderId}`, async () => {
+          const r = await http(`${wb.url}/api/orders`, { method: 'POST', headers: auth, body: JSON.stringify(sampleOrder(orderId)) });
+          const body = await r.body.text();
+          return { status: r.statusCode, value: true, body };
+        });
+        const awb = await retrying(`ship ${orderId}`, async () => {
+          const r = await http(`${wb.url}/api/orders/${orderId}/ship`, { method: 'POST', headers: auth, body: JSON.stringify({ courierId: 'delhivery' }) });
+          const body = (await r.body.json()) as { awb?: string };
+          return { status: r.statusCode, value: body.awb, body };
+        });
+        if (++done % every === 0 || done === n) {
+          const now = performance.now();
+          const elapsed = (now - t0) / 1000;
+          say(`booked ${done}/${n}: ${(done / elapsed).toFixed(1)}/s overall, ${(((done % every || every) * 1000) / (now - lastAt)).toFixed(1)}/s lately, ${elapsed.toFixed(0)} s elapsed`);
+          lastAt = now;
+        }
+        return { orderId, awb };
       },
     );
   };
   say(`booking ${o.shipments} Delhivery shipments through the API`);
-  const booked = await book(o.shipments, `B${randomBytes(2).toString('hex')}`);
+  const booked = await book(o.shipments, `B${randomBytes(2).toString('hex')}`, o.concurrency);
   return {
     temporalAddress,
     mongoUri,
@@ -81,7 +152,11 @@ export async function startBenchStack(o: { shipments: number; relayIntervalMs?: 
     booked,
     webhookUrl: `${wb.url}${WEBHOOK_PATHS.delhivery}`,
     webhookHeaders: { 'content-type': 'application/json', authorization: `Bearer ${SIMULATOR_DEFAULTS.delhivery.webhookSecret}` },
+    processes: { temporal, ferretdb },
     book,
+    get bookingRetries() {
+      return retries;
+    },
     async stop() {
       await wb.stop().catch(() => undefined);
       await sims.close().catch(() => undefined);

@@ -11,12 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions, type WorkerStatus, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Express } from 'express';
 import pino from 'pino';
 import { register as registerTsRequire } from 'tsx/cjs/api';
 import request from 'supertest';
-import { createActivities, LoggingNotificationSender } from '../../src/activities';
+import { createActivities, LoggingNotificationSender, type ActivityConfig } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
 import { icarryCallbackUrlToken } from '../../src/couriers/icarry';
@@ -25,7 +25,7 @@ import { SettingsCourierRegistry } from '../../src/infra/courier-registry';
 import { registerSearchAttributes } from '../../src/infra/register-search-attributes';
 import { SecretBox } from '../../src/lib/secret-box';
 import { SIMULATOR_DEFAULTS } from '../../src/simulators/defaults';
-import { createDelhiverySimulator } from '../../src/simulators/delhivery';
+import { createDelhiverySimulator, type DelhiverySimulatorOptions } from '../../src/simulators/delhivery';
 import { createIcarrySimulator } from '../../src/simulators/icarry';
 import { ManualClock } from '../../src/simulators/scenario';
 import { createShiprocketSimulator } from '../../src/simulators/shiprocket';
@@ -70,11 +70,16 @@ export interface Sims {
   close(): Promise<void>;
 }
 
-export async function startSims(): Promise<Sims> {
+export interface SimsOptions {
+  /** Extra Delhivery simulator options, e.g. a benchmark's WAF limits (the clock is the stack's own). */
+  delhivery?: Omit<DelhiverySimulatorOptions, 'clock'>;
+}
+
+export async function startSims(o: SimsOptions = {}): Promise<Sims> {
   // Courier time starts in the past, so no scan is ever in the future for the workflow.
   const clock = new ManualClock(Date.now() - 30 * 24 * H);
   const shiprocket = createShiprocketSimulator({ clock });
-  const delhivery = createDelhiverySimulator({ clock });
+  const delhivery = createDelhiverySimulator({ ...o.delhivery, clock });
   const icarry = createIcarrySimulator({ clock });
   const servers = await Promise.all([shiprocket, delhivery, icarry].map((s) => listen(s.app)));
   const urls = { shiprocket: servers[0]!.url, delhivery: servers[1]!.url, icarry: servers[2]!.url };
@@ -147,7 +152,8 @@ export interface Waybill {
   ingestor: WebhookIngestor;
   relay: WebhookRelay;
   keys: CodecKeys;
-  worker: { stop(): Promise<void> };
+  /** The running worker: status() is the SDK's (cached workflows, in-flight tasks); maxCachedWorkflows as compiled. */
+  worker: { stop(): Promise<void>; status(): WorkerStatus; maxCachedWorkflows: number };
   /** Start a (new) worker, e.g. after the Temporal server came back. */
   startWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -159,6 +165,10 @@ export interface WaybillOptions {
   mongo: Mongo;
   sims: Sims;
   relayIntervalMs?: number;
+  /** Overrides of the activities' config, e.g. a benchmark's per-courier rate limits. */
+  activityConfig?: Partial<Omit<ActivityConfig, 'pickupPincode'>>;
+  /** Extra Worker.create options (interceptors, cache size…); connection, queue, code and converter stay the stack's. */
+  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities' | 'dataConverter'>>;
 }
 
 export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
@@ -213,15 +223,16 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
     ledger: new MongoNotificationLedger(o.mongo.cols, now),
     sender: new LoggingNotificationSender({ info: noop }),
     clock: { now },
-    config: { pickupPincode: SIMULATOR_DEFAULTS.icarry.fields.pickupPincode ?? '560068' },
+    config: { ...o.activityConfig, pickupPincode: SIMULATOR_DEFAULTS.icarry.fields.pickupPincode ?? '560068' },
   });
   quietRuntime();
   // The worker requires its failure converter by path, with Node's own require: let it load .ts here.
   const unregisterTsRequire = registerTsRequire();
-  let current: { stop(): Promise<void> } | undefined;
+  let current: Waybill['worker'] | undefined;
   const startWorker = async () => {
     const nc = await NativeConnection.connect({ address: o.temporalAddress });
     const worker = await Worker.create({
+      ...o.workerOptions,
       connection: nc,
       namespace: o.namespace,
       taskQueue: SHIPMENT_TASK_QUEUE,
@@ -231,6 +242,8 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
     });
     const run = worker.run().finally(() => nc.close());
     current = {
+      status: () => worker.getStatus(),
+      maxCachedWorkflows: worker.options.maxCachedWorkflows,
       stop: async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await run.catch(() => undefined);
