@@ -32,47 +32,20 @@ import { SIMULATOR_DEFAULTS } from '../src/simulators/defaults';
 import { connectMongo } from '../src/storage/mongo';
 import { WEBHOOK_PATHS } from '../src/webhooks/endpoints';
 import { ADMIN_TOKEN, sampleOrder } from '../test/support/api';
+import { arg, say, stats } from './lib/report';
+import { delhiveryScan } from './lib/stack';
 import { startSims, startWaybill } from '../test/support/full-stack';
 
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const WEBHOOKS = arg('webhooks', 1000);
 const CONCURRENCY = arg('concurrency', 4);
 const PER_SHIPMENT = 8;
 const POLL_MS = 10;
-
-/** One shipment's journey as Delhivery pushes it (StatusType / Status / NSL code). */
-const JOURNEY: Array<[string, string, string]> = [
-  ['UD', 'Manifested', 'FMPUR-101'],
-  ['UD', 'In Transit', 'X-PPOM'],
-  ['UD', 'In Transit', 'X-PIOM'],
-  ['UD', 'Pending', 'X-IBD3F'],
-  ['UD', 'Dispatched', 'X-DDD3FD'],
-  ['UD', 'Pending', 'EOD-11'],
-  ['UD', 'Dispatched', 'X-DDD3FD'],
-  ['DL', 'Delivered', 'EOD-38'],
-];
-
-function push(awb: string, i: number, start: number): string {
-  const [type, status, nsl] = JOURNEY[i]!;
-  const at = new Date(start + i * 3_600_000).toISOString().replace('Z', '');
-  return JSON.stringify({ Shipment: { Status: { Status: status, StatusDateTime: at, StatusType: type, StatusLocation: 'Mumbai_Malad_DC (Maharashtra)', Instructions: status }, NSLCode: nsl, ReferenceNo: 'bench', AWB: awb } });
-}
-
-function stats(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
-  return { n: s.length, min: s[0]!, median: q(0.5), p90: q(0.9), p99: q(0.99), max: s[s.length - 1]! };
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'waybill-bench-'));
   const tools = resolve(__dirname, '../.tools');
   const started: ManagedProcess[] = [];
   const [tPort, mPort] = [await freePort(), await freePort()];
-  const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
   try {
     say('starting Temporal dev server and FerretDB');
     started.push(...(await Promise.all([startTemporalDev({ toolsDir: tools, port: tPort, namespace: 'default', output: 'ignore' }), startFerretDb({ toolsDir: tools, dataDir: join(dir, 'ferret'), port: mPort, output: 'ignore' })])));
@@ -109,7 +82,7 @@ async function main(): Promise<void> {
     await mapLimit(booked, CONCURRENCY, async ({ orderId, awb }) => {
       const start = Date.now() - 10 * 86_400_000;
       for (let i = 0; i < PER_SHIPMENT && sent < WEBHOOKS; i++, sent++) {
-        const body = push(awb, i, start);
+        const body = delhiveryScan(awb, i, start, 'journey', 3_600_000);
         const parsed = delhiveryWebhook.parse({ headers: {}, rawBody: Buffer.from(body), receivedAt: Date.now() });
         if (!parsed.ok) throw new Error(parsed.error);
         const occurredAt = parsed.events[0]!.occurredAt;

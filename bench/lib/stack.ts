@@ -169,7 +169,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
 }
 
 /** A Delhivery scan push (the simulator's format: src/simulators/delhivery/views.ts scanPush) for an AWB. */
-export function delhiveryScan(awb: string, n: number, base: number, kind: 'in_transit' | 'journey' = 'in_transit'): string {
+export function delhiveryScan(awb: string, n: number, base: number, kind: 'in_transit' | 'journey' = 'in_transit', stepMs = 60_000): string {
   const JOURNEY: Array<[string, string, string]> = [
     ['UD', 'Manifested', 'FMPUR-101'],
     ['UD', 'In Transit', 'X-PPOM'],
@@ -181,7 +181,7 @@ export function delhiveryScan(awb: string, n: number, base: number, kind: 'in_tr
     ['DL', 'Delivered', 'EOD-38'],
   ];
   const [type, status, nsl] = kind === 'journey' ? JOURNEY[Math.min(n, JOURNEY.length - 1)]! : ['UD', 'In Transit', 'X-PIOM'];
-  const at = new Date(base + n * 60_000).toISOString().replace('Z', '');
+  const at = new Date(base + n * stepMs).toISOString().replace('Z', '');
   return JSON.stringify({ Shipment: { Status: { Status: status, StatusDateTime: at, StatusType: type, StatusLocation: `Hub_${n % 97} (Maharashtra)`, Instructions: status }, NSLCode: nsl, ReferenceNo: 'bench', AWB: awb } });
 }
 

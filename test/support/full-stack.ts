@@ -117,7 +117,7 @@ export async function startSims(o: SimsOptions = {}): Promise<Sims> {
 
 /** A namespace of this stack's own on the given server, with Waybill's search attributes. */
 export async function isolatedNamespace(address: string, label: string): Promise<string> {
-  const namespace = `t-${label}-${randomBytes(4).toString('hex')}`;
+  const namespace = `t-${label.replace(/[^a-z0-9-]/gi, '-').toLowerCase()}-${randomBytes(4).toString('hex')}`;
   const conn = await Connection.connect({ address });
   try {
     await conn.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
