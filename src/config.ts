@@ -40,7 +40,7 @@ export const configSchema = z.object({
   /** Unset: `npm start` runs the embedded FerretDB (SQLite) on FERRETDB_PORT. */
   MONGODB_URI: z.string().optional(),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('waybill'),
-  /** Database operations one process runs at once (driver pool). Keep API + worker under ~50 on FerretDB v1. */
+  /** Database operations one process runs at once (driver pool). Keep API + worker well under 50 together on FerretDB v1 (see storage/mongo.ts). */
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MONGO_POOL_SIZE),
   FERRETDB_PORT: port.default(27017),
 

@@ -20,9 +20,10 @@ export interface Mongo {
 
 /**
  * Operations one process runs against the database at once. FerretDB v1 (SQLite) holds two of its 100
- * SQLite connections for every update (a query cursor, then the write in a transaction), so once ~50
- * updates run at once across all clients every one of them waits for a connection another holds: it
- * deadlocks, silently and for good (seen at 200 webhooks/s with the driver's default pool of 100).
+ * SQLite connections for every update (a query cursor, then the write in a transaction; read from its
+ * source), so enough concurrent updates across all clients can each wait for a connection another
+ * holds. Seen at 200 webhooks/s with the driver's default pool of 100: FerretDB idle, every request
+ * waiting, for good. The bound of ~50 follows from the source; it was not measured.
  * Two processes at 20 stay clear of it; on MongoDB 7 raise MONGODB_MAX_POOL_SIZE freely.
  */
 export const DEFAULT_MONGO_POOL_SIZE = 20;
