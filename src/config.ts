@@ -107,10 +107,19 @@ export const configSchema = z.object({
 
   /** Largest courier webhook body accepted, KiB (larger → 413, nothing stored). */
   WEBHOOK_MAX_BODY_KB: z.coerce.number().int().min(1).max(10_240).default(512),
-  /** Webhook requests handled at once; more → 503 + Retry-After at once (load shedding; couriers retry). */
-  WEBHOOK_MAX_INFLIGHT: z.coerce.number().int().min(1).default(256),
-  /** Webhooks signalled to workflows straight from the request at once; the rest are left to the inbox relay. */
-  WEBHOOK_MAX_IMMEDIATE_DELIVERIES: z.coerce.number().int().min(0).default(64),
+  /** Webhook requests handled at once; more → 503 + Retry-After before the body is read (a memory guard). */
+  WEBHOOK_MAX_INFLIGHT: z.coerce.number().int().min(1).default(2048),
+  /**
+   * Webhooks acknowledged but not yet delivered to their workflows, per API process, past which new ones get
+   * 503 + Retry-After (nothing stored). Below it a burst waits durably in the journal and drains at Temporal's pace.
+   */
+  WEBHOOK_MAX_BACKLOG: z.coerce.number().int().min(1).default(200_000),
+  /** Most webhooks written by one group commit (one journal segment + one inbox insert). */
+  WEBHOOK_MAX_GROUP: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** Signals the journal drainer has in flight at once (the pace it asks of Temporal). */
+  WEBHOOK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
+  /** Delivered webhooks older than this are deleted from the inbox (in bounded batches, oldest first). */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).default(30),
   /** Failed (rejected) requests per IP per minute on public endpoints before 429; accepted webhooks never count. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** How often the API's inbox relay looks for webhook deliveries to retry (Temporal was down, AWB unknown). */

@@ -26,10 +26,8 @@ import { createMetrics, metricsHandler } from '../lib/metrics';
 import { inboxSnapshot } from '../webhooks/inbox-metrics';
 import { createTrackingPage, MongoTrackingStore, trackingPageSettings } from '../tracking-page';
 import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
-import { InboxDeliverer } from '../webhooks/deliver';
-import { WebhookIngestor } from '../webhooks/ingest';
 import { COURIER_WEBHOOKS } from '../webhooks/modules';
-import { DEFAULT_RELAY_OPTIONS, WebhookRelay } from '../webhooks/relay';
+import { createWebhookPipeline } from '../webhooks/pipeline';
 import { createApp } from './app';
 import { TemporalShipmentGateway } from './shipment-gateway';
 
@@ -61,19 +59,26 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     });
   const inbox = new InboxRepo(mongo.db);
   const awbs = new AwbIndexRepo(mongo.cols);
-  const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log });
-  const relayOptions = { ...DEFAULT_RELAY_OPTIONS, intervalMs: config.WEBHOOK_RELAY_INTERVAL_MS };
-  const ingestor = new WebhookIngestor({
-    modules: COURIER_WEBHOOKS,
-    // A secret changed through the admin API applies to webhooks within 5 s.
-    auth: cachedAuthSource(async (courier) => webhookAuthFor(courier, await webhookSettings(courier)), 5_000),
-    inbox,
-    deliverer,
-    log,
-    leaseMs: relayOptions.leaseMs,
-    maxImmediateDeliveries: config.WEBHOOK_MAX_IMMEDIATE_DELIVERIES,
-  });
-  const relay = new WebhookRelay(inbox, deliverer, log, relayOptions);
+  const pipeline = createWebhookPipeline(
+    {
+      db: mongo.db,
+      inbox,
+      awbs,
+      gateway,
+      modules: COURIER_WEBHOOKS,
+      // A secret changed through the admin API applies to webhooks within 5 s.
+      auth: cachedAuthSource(async (courier) => webhookAuthFor(courier, await webhookSettings(courier)), 5_000),
+      log,
+    },
+    {
+      maxBacklog: config.WEBHOOK_MAX_BACKLOG,
+      maxGroup: config.WEBHOOK_MAX_GROUP,
+      drainer: { concurrency: config.WEBHOOK_DELIVERY_CONCURRENCY },
+      relay: { intervalMs: config.WEBHOOK_RELAY_INTERVAL_MS },
+      retention: { maxAgeMs: config.WEBHOOK_RETENTION_DAYS * 24 * 3_600_000 },
+    },
+  );
+  const ingestor = pipeline.ingestor;
   const shipmentsRepo = new ShipmentsRepo(mongo.cols);
   const trackingPage = createTrackingPage({ settings: trackingPageSettings(config), gateway, store: new MongoTrackingStore(mongo.cols), log });
   const opsConsole = opsConsoleRouter({
@@ -126,16 +131,15 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
-  relay.start();
+  await pipeline.start();
   log.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   return {
     server,
     stop: async () => {
       trackingPage.close(); // open live streams would hold server.close() forever
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      // Whatever is still in flight stays in the inbox and is delivered by the next relay to run.
-      await relay.stop();
-      await ingestor.idle();
+      // Whatever is not delivered yet stays in the journal; another API process (or the next start) adopts it.
+      await pipeline.stop();
       await connection.close();
       await mongo.close();
     },

@@ -26,6 +26,10 @@ export const COLLECTIONS = {
   bookingJournal: 'booking_journal',
   /** Unfinished webhook inbox work (inbox-repo.ts): small, so the relay never scans the inbox itself. */
   inboxQueue: 'webhook_inbox_queue',
+  /** Accepted webhooks on their way to the workflows, one log per API process (webhook-journal.ts). */
+  journal: 'webhook_journal',
+  /** One small document per journal log: how far it is delivered, who drains it. */
+  journalCursors: 'webhook_journal_cursors',
 } as const;
 
 export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
@@ -52,6 +56,9 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   couriers: [],
   bookingJournal: [],
   inboxQueue: [{ key: { nextAttemptAt: 1 }, name: 'due' }],
+  // Both read only by _id.
+  journal: [],
+  journalCursors: [],
 };
 
 /**

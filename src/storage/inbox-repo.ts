@@ -104,6 +104,56 @@ export class InboxRepo {
     }
   }
 
+  /**
+   * One write for a whole group of accepted webhooks (the group commit). Answers the ids that were
+   * already in the inbox: each duplicate is recognised per document, by the unique _id, on both servers.
+   * The journal segment carrying the group is written before this, so a document here always has one.
+   */
+  async insertGroup(docs: readonly InboxRecord[]): Promise<Set<string>> {
+    const dupes = new Set<string>();
+    if (docs.length === 0) return dupes;
+    try {
+      await this.col.insertMany(docs as InboxRecord[], { ordered: false });
+    } catch (e) {
+      const errors = writeErrorsOf(e);
+      if (!errors) throw e;
+      for (const w of errors) {
+        if (w.code !== 11000) throw e;
+        const doc = docs[w.index];
+        if (doc) dupes.add(doc._id);
+      }
+    }
+    return dupes;
+  }
+
+  /** Settles documents the drainer delivered in full: one round trip for the batch, each write by _id. */
+  async markDelivered(items: ReadonlyArray<{ id: string; deliveries: InboxDelivery[] }>): Promise<void> {
+    if (items.length === 0) return;
+    const at = iso(this.now());
+    await this.col.bulkWrite(
+      items.map((i) => ({
+        updateOne: { filter: { _id: i.id }, update: { $set: { deliveries: i.deliveries, status: 'delivered' as const, attempts: 1, nextAttemptAt: at, updatedAt: at } } },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /** Deletes settled documents by _id (retention), one round trip; ids still in the retry queue are kept. */
+  async deleteSettled(ids: readonly string[], stillQueued: ReadonlySet<string>): Promise<number> {
+    const gone = ids.filter((id) => !stillQueued.has(id));
+    if (gone.length === 0) return 0;
+    const r = await this.col.bulkWrite(
+      gone.map((id) => ({ deleteOne: { filter: { _id: id } } })),
+      { ordered: false },
+    );
+    return r.deletedCount;
+  }
+
+  /** Ids with unfinished work (the queue is small: only what the journal could not deliver at once). */
+  async queuedIds(): Promise<Set<string>> {
+    return new Set((await this.queue.find({}, { projection: { _id: 1 } }).toArray()).map((q) => q._id));
+  }
+
   get(id: string): Promise<InboxRecord | null> {
     return this.col.findOne({ _id: id });
   }
@@ -197,6 +247,15 @@ export class InboxRepo {
       deliveries: d.deliveries.map(({ events, ...rest }) => ({ ...rest, eventCount: events.length })),
     }));
   }
+}
+
+/** The per-document errors of an unordered insertMany (both drivers' bulk error shapes). */
+function writeErrorsOf(e: unknown): Array<{ index: number; code: number }> | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const raw = (e as { writeErrors?: unknown }).writeErrors;
+  if (raw === undefined) return undefined;
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.map((w: { index?: number; code?: number; err?: { index?: number; code?: number } }) => ({ index: w.index ?? w.err?.index ?? -1, code: w.code ?? w.err?.code ?? 0 }));
 }
 
 function iso(ms: number): string {

@@ -5,7 +5,9 @@
 import type { Logger } from 'pino';
 import { ShipmentGatewayError, type ShipmentGateway } from '../api/shipment-gateway';
 import type { AwbIndexRepo } from '../storage/awb-index-repo';
+import { mapLimit } from '../api/services/map-limit';
 import { overallStatus, type InboxDelivery, type InboxRecord, type InboxRepo } from '../storage/inbox-repo';
+import type { JournalItem } from '../storage/webhook-journal';
 
 export interface RetryPolicy {
   /** First retry delay; doubles per attempt up to maxDelayMs. */
@@ -21,6 +23,13 @@ export interface DeliveryRun {
   status: InboxRecord['status'];
   /** Temporal did not answer: callers stop sending more work its way for now. */
   temporalUnavailable: boolean;
+}
+
+export interface BatchRun {
+  temporalUnavailable: boolean;
+  /** Items settled as delivered, and items handed to the retry queue (unmatched AWB, a failed signal). */
+  delivered: number;
+  queued: number;
 }
 
 export interface DelivererDeps {
@@ -68,7 +77,57 @@ export class InboxDeliverer {
     return { status, temporalUnavailable };
   }
 
-  private async deliverOne(doc: InboxRecord, d: InboxDelivery): Promise<{ delivery: InboxDelivery; unavailable: boolean }> {
+  /**
+   * Delivers a batch of journal items. Each order's deliveries are signalled one after another in
+   * journal order, different orders side by side. Items delivered in full are settled with one write;
+   * the rest go to the retry queue with backoff (the relay's work). When Temporal does not answer,
+   * nothing is recorded and the caller retries the whole batch later: a signal sent twice is harmless,
+   * the workflow dedupes events by key.
+   */
+  async deliverBatch(items: readonly JournalItem[], concurrency: number): Promise<BatchRun> {
+    const work = items.flatMap((item) => item.deliveries.map((delivery, i) => ({ item, delivery, i })));
+    // AWB → order first (cached per process): chains are per order, so the order must be known.
+    const orderIds = await mapLimit(work, concurrency, (w) => (w.delivery.orderId ? Promise.resolve(w.delivery.orderId) : this.d.awbs.orderFor(w.item.courier, w.delivery.awb)));
+    const chains = new Map<string, number[]>();
+    const outcomes: Array<InboxDelivery | undefined> = new Array<InboxDelivery | undefined>(work.length);
+    work.forEach((w, k) => {
+      const orderId = orderIds[k];
+      if (!orderId) {
+        outcomes[k] = { ...w.delivery, status: 'unmatched', attempts: w.delivery.attempts + 1, lastError: 'AWB not known yet' };
+        return;
+      }
+      chains.set(orderId, [...(chains.get(orderId) ?? []), k]);
+    });
+    let unavailable = false;
+    await mapLimit([...chains], concurrency, async ([orderId, ks]) => {
+      for (const k of ks) {
+        if (unavailable) return;
+        const w = work[k]!;
+        const out = await this.deliverOne({ _id: w.item.id, courier: w.item.courier, receivedAt: w.item.receivedAt }, { ...w.delivery, orderId });
+        if (out.unavailable) unavailable = true;
+        outcomes[k] = out.delivery;
+      }
+    });
+    if (unavailable) return { temporalUnavailable: true, delivered: 0, queued: 0 };
+    const settled: Array<{ id: string; deliveries: InboxDelivery[] }> = [];
+    const retry: Array<{ item: JournalItem; deliveries: InboxDelivery[] }> = [];
+    let k = 0;
+    for (const item of items) {
+      const deliveries = item.deliveries.map(() => outcomes[k++]!);
+      if (deliveries.every((d) => d.status === 'delivered')) settled.push({ id: item.id, deliveries });
+      else retry.push({ item, deliveries });
+    }
+    await this.d.inbox.markDelivered(settled);
+    await mapLimit(retry, concurrency, async ({ item, deliveries }) => {
+      const status = overallStatus(deliveries);
+      const nextAttemptAt = new Date(this.now() + (status === 'pending' || status === 'unmatched' ? this.delay(1) : 0)).toISOString();
+      await this.d.inbox.saveOutcome({ _id: item.id, courier: item.courier, receivedAt: item.receivedAt }, { deliveries, status, attempts: 1, nextAttemptAt });
+      if (status !== 'delivered') this.d.log.info({ inboxId: item.id, courier: item.courier, awbs: deliveries.filter((x) => x.status !== 'delivered').map((x) => x.awb), status }, 'webhook events left for the relay');
+    });
+    return { temporalUnavailable: false, delivered: settled.length, queued: retry.length };
+  }
+
+  private async deliverOne(doc: Pick<InboxRecord, '_id' | 'courier' | 'receivedAt'>, d: InboxDelivery): Promise<{ delivery: InboxDelivery; unavailable: boolean }> {
     const attempts = d.attempts + 1;
     const orderId = d.orderId ?? (await this.d.awbs.orderFor(doc.courier, d.awb));
     if (!orderId) return { delivery: { ...d, status: 'unmatched', attempts, lastError: 'AWB not known yet' }, unavailable: false };

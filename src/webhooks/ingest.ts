@@ -1,12 +1,13 @@
-// Accepting a courier webhook: authenticate on the raw body, parse, write to the inbox, and only then
-// acknowledge. Delivery to the workflows starts right after, outside the request; if it cannot finish,
-// the relay does. A request that fails authentication or parsing writes nothing.
+// Accepting a courier webhook: authenticate on the raw body, parse, and make it durable; only then
+// acknowledge. The ack path is that durable write and nothing else: concurrent webhooks share one group
+// commit, and delivery to the workflows is the journal drainer's job, outside the request. A request
+// that fails authentication or parsing writes nothing.
 import type { Logger } from 'pino';
 import type { CourierId, TrackingEvent } from '../domain/events';
 import type { WebhookRequest } from '../couriers/types';
-import { inboxId, type InboxDelivery, type InboxRecord, type InboxRepo } from '../storage/inbox-repo';
+import { inboxId, type InboxDelivery, type InboxRecord } from '../storage/inbox-repo';
 import { scrubSecrets, type WebhookAuthSource } from './auth-settings';
-import type { InboxDeliverer } from './deliver';
+import type { GroupCommitter } from './group-commit';
 import type { WebhookModules } from './modules';
 
 export interface IncomingWebhook extends WebhookRequest {
@@ -21,28 +22,23 @@ export type IngestOutcome =
   | { kind: 'accepted'; inboxId: string; duplicate: boolean; events: number }
   | { kind: 'unsupported' }
   | { kind: 'unauthenticated' }
-  | { kind: 'malformed'; error: string };
+  | { kind: 'malformed'; error: string }
+  /** The stored backlog is past its bound: nothing written; the courier retries after retryAfterSeconds. */
+  | { kind: 'overloaded'; retryAfterSeconds: number };
 
 export interface IngestorDeps {
   modules: WebhookModules;
   auth: WebhookAuthSource;
-  inbox: InboxRepo;
-  deliverer: InboxDeliverer;
+  committer: Pick<GroupCommitter, 'submit'>;
   log: Logger;
-  /** How long the immediate delivery owns a new document before the relay may take it over. */
-  leaseMs: number;
-  /**
-   * Immediate deliveries (signals) in flight at once. Past it, a new document is left due for the relay
-   * instead: acks stay fast under a burst and Temporal sees a bounded stream, not one signal per request.
-   */
-  maxImmediateDeliveries?: number;
+  /** Webhooks accepted and not yet delivered, and the bound past which new ones are refused. */
+  backlog: () => number;
+  maxBacklog: number;
+  /** Resolves once what was accepted so far is delivered (or queued for retry): see idle(). */
+  settled?: () => Promise<void>;
 }
 
-export const DEFAULT_MAX_IMMEDIATE_DELIVERIES = 64;
-
 export class WebhookIngestor {
-  private readonly inflight = new Set<Promise<void>>();
-
   constructor(private readonly d: IngestorDeps) {}
 
   async accept(w: IncomingWebhook): Promise<IngestOutcome> {
@@ -61,9 +57,13 @@ export class WebhookIngestor {
       this.d.log.warn({ ...context, reason: 'malformed' }, 'webhook rejected');
       return { kind: 'malformed', error: parsed.error.slice(0, 300) };
     }
+    const backlog = this.d.backlog();
+    if (backlog >= this.d.maxBacklog) {
+      this.d.log.warn({ ...context, backlog }, 'webhook refused: the stored backlog is at its bound');
+      return { kind: 'overloaded', retryAfterSeconds: 30 };
+    }
     const rawBody = scrubSecrets(w.rawBody.toString('utf8'), auth.secrets);
     const receivedAt = new Date(w.receivedAt).toISOString();
-    const immediate = this.inflight.size < (this.d.maxImmediateDeliveries ?? DEFAULT_MAX_IMMEDIATE_DELIVERIES);
     const doc: InboxRecord = {
       _id: inboxId(w.courier, rawBody),
       courier: w.courier,
@@ -73,27 +73,16 @@ export class WebhookIngestor {
       deliveries: groupByAwb(parsed.events),
       status: parsed.events.length ? 'pending' : 'delivered',
       attempts: 0,
-      // Delivered now by this process, or due at once for the relay when too many are already under way.
-      nextAttemptAt: immediate ? new Date(w.receivedAt + this.d.leaseMs).toISOString() : receivedAt,
+      nextAttemptAt: receivedAt,
       updatedAt: receivedAt,
     };
-    const fresh = await this.d.inbox.insert(doc);
-    if (fresh && doc.deliveries.length && immediate) this.track(doc);
-    return { kind: 'accepted', inboxId: doc._id, duplicate: !fresh, events: parsed.events.length };
+    const { duplicate } = await this.d.committer.submit(doc);
+    return { kind: 'accepted', inboxId: doc._id, duplicate, events: parsed.events.length };
   }
 
-  /** Resolves once every delivery started by accept() has finished (shutdown, tests, the bench). */
+  /** Resolves once every webhook accepted so far has gone to its workflow or the retry queue (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
-  }
-
-  private track(doc: InboxRecord): void {
-    const p = this.d.deliverer
-      .deliver(doc)
-      .then(() => undefined)
-      .catch((err: unknown) => this.d.log.error({ err, inboxId: doc._id }, 'immediate webhook delivery failed; the relay will retry'))
-      .finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
+    await this.d.settled?.();
   }
 }
 

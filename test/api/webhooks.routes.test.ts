@@ -3,14 +3,12 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
 import { icarryCallbackUrlToken, icarryWebhook } from '../../src/couriers/icarry';
 import type { InboxRecord } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';
-import { InboxDeliverer } from '../../src/webhooks/deliver';
 import { WebhookIngestor } from '../../src/webhooks/ingest';
-import { WebhookRelay } from '../../src/webhooks/relay';
 import { webhookAuthFor } from '../../src/webhooks/auth-settings';
 import { auth, FakeGateway, scanBody, TEST_TOKEN_HEADER, testModules, testStack } from '../support/api';
 import { freshMongo } from '../support/mongo';
@@ -34,6 +32,7 @@ beforeEach(async () => {
   }
   await s.awbs.register('delhivery', 'AWB1', 'ORD-1');
 });
+afterEach(async () => s.pipeline.stop());
 
 const post = (path: string, body: string, token: string | null = TOKEN) => {
   const r = request(s.app).post(path).set('Content-Type', 'application/json');
@@ -147,10 +146,10 @@ describe('refusing a webhook changes nothing', () => {
     const ingestor = new WebhookIngestor({
       modules: { icarry: icarryWebhook },
       auth: async (c) => webhookAuthFor(c, await s.courierSettings.getDecrypted(c)),
-      inbox: s.inbox,
-      deliverer: s.deliverer,
+      committer: s.pipeline.committer,
       log,
-      leaseMs: 1000,
+      backlog: () => 0,
+      maxBacklog: 1,
     });
     const body = JSON.stringify({ callback_type: 'sync_status', awb: 'AWB9', status: 3, token: 'guessed-secret-value' });
     const out = await ingestor.accept({ courier: 'icarry', endpoint: '/x', headers: { 'x-api-key': 'header-secret-value' }, rawBody: Buffer.from(body), receivedAt: Date.now() });
@@ -160,28 +159,50 @@ describe('refusing a webhook changes nothing', () => {
   });
 });
 
-describe('a burst beyond the immediate-delivery bound', () => {
-  it('leaves the overflow due for the relay instead of signalling from the request, and loses nothing', async () => {
-    const log = pino({ level: 'silent' });
+describe('acks that do not wait for deliveries', () => {
+  it('acknowledges a burst while the workflows are slow, then delivers every webhook once', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { signalEvents: async (...a: Parameters<FakeGateway['signalEvents']>) => (await gate, gateway.signalEvents(...a)), tracking: (id: string) => gateway.tracking(id) };
-    const deliverer = new InboxDeliverer({ inbox: s.inbox, awbs: s.awbs, gateway: slow, log });
-    const ingestor = new WebhookIngestor({ modules: testModules(), auth: async (c) => webhookAuthFor(c, await s.courierSettings.getDecrypted(c)), inbox: s.inbox, deliverer, log, leaseMs: 60_000, maxImmediateDeliveries: 2 });
-    const accept = (code: string) => ingestor.accept({ courier: 'delhivery', endpoint: '/x', headers: { [TEST_TOKEN_HEADER]: TOKEN }, rawBody: Buffer.from(scanBody(scan('AWB1', code))), receivedAt: Date.now() });
-    const outs = [];
-    for (const code of ['A', 'B', 'C', 'D']) outs.push(await accept(code));
-    expect(outs.map((o) => o.kind)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
-    // Two are being delivered by the request path (leased for a minute); two are due for the relay now.
-    const due = await mongo.cols.inbox.find({ nextAttemptAt: { $lte: new Date().toISOString() } }).toArray();
-    expect(due).toHaveLength(2);
+    gateway.gate = gate;
+    const outs = await Promise.all(['A', 'B', 'C', 'D'].map((code) => post('/api/webhooks/courier/delhivery', scanBody(scan('AWB1', code)))));
+    expect(outs.map((o) => o.status)).toEqual([200, 200, 200, 200]);
+    // Durable before the acks, none delivered yet: the signals are held at the gate.
+    expect(await mongo.cols.inbox.countDocuments()).toBe(4);
+    expect(gateway.signals).toHaveLength(0);
+    expect(s.drainer.backlog()).toBe(4);
     release();
-    await ingestor.idle();
-    expect(gateway.signals).toHaveLength(2);
-    const relay = new WebhookRelay(s.inbox, deliverer, log, { intervalMs: 50, leaseMs: 5_000, concurrency: 4, batchSize: 100 });
-    await relay.runOnce();
+    await s.ingestor.idle();
     expect(gateway.signals.map((g) => g.signal.events[0]!.rawCode).sort()).toEqual(['A', 'B', 'C', 'D']);
     expect(await mongo.cols.inbox.countDocuments({ status: 'delivered' })).toBe(4);
+    expect(s.drainer.backlog()).toBe(0);
+  });
+
+  it('sheds with 503 + Retry-After only once the stored backlog reaches its bound, storing nothing', async () => {
+    const small = testStack(mongo, { gateway, maxBacklog: 2 });
+    let release!: () => void;
+    gateway.gate = new Promise<void>((r) => (release = r));
+    const send = (code: string) => request(small.app).post('/api/webhooks/courier/delhivery').set(TEST_TOKEN_HEADER, TOKEN).set('Content-Type', 'application/json').send(scanBody(scan('AWB1', code)));
+    await send('A').expect(200);
+    await send('B').expect(200);
+    const shed = await send('C').expect(503);
+    expect(Number(shed.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await mongo.cols.inbox.countDocuments()).toBe(2);
+    release();
+    await small.ingestor.idle();
+    await send('C').expect(200);
+    await small.ingestor.idle();
+    expect(gateway.signals.map((g) => g.signal.events[0]!.rawCode).sort()).toEqual(['A', 'B', 'C']);
+    await small.pipeline.stop();
+  });
+
+  it('recognises each copy of a webhook in one group commit: one is new, the others duplicates', async () => {
+    const body = scanBody(scan('AWB1', 'SAME'));
+    const outs = await Promise.all(Array.from({ length: 6 }, () => post('/api/webhooks/courier/delhivery', body)));
+    expect(outs.map((o) => o.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(outs.filter((o) => o.body.duplicate === false)).toHaveLength(1);
+    await s.ingestor.idle();
+    expect(gateway.signals).toHaveLength(1);
+    expect(await mongo.cols.inbox.countDocuments()).toBe(1);
   });
 });
 
@@ -210,18 +231,28 @@ describe('the inbox keeps what could not be delivered yet', () => {
     expect(gateway.signals.map((g) => g.orderId)).toEqual(['ORD-20']);
   });
 
-  it('accepts while Temporal is unreachable, and the relay delivers once it is back', async () => {
+  it('accepts while Temporal is unreachable; the journal delivers once it is back', async () => {
     gateway.fail = new ShipmentGatewayError('unavailable', 'Temporal is unreachable');
     await post('/api/webhooks/courier/delhivery', scanBody(scan('AWB1'))).expect(200);
+    await vi.waitFor(() => expect(gateway.attempts).toBeGreaterThan(0));
+    expect(await mongo.cols.inbox.findOne({})).toMatchObject({ status: 'pending' });
+    expect(s.drainer.backlog()).toBe(1);
+    gateway.fail = undefined;
     await s.ingestor.idle();
-    expect(await mongo.cols.inbox.findOne({})).toMatchObject({ status: 'pending', deliveries: [{ status: 'pending', lastError: 'Temporal unreachable' }] });
-    await waitDue();
-    expect((await s.relay.runOnce()).temporalUnavailable).toBe(true);
+    expect(gateway.signals).toHaveLength(1);
+    expect(await mongo.cols.inbox.findOne({})).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+
+  it('a relay retry after a failed signal still gets through (the retry queue)', async () => {
+    gateway.fail = new ShipmentGatewayError('invalid', 'boom');
+    await post('/api/webhooks/courier/delhivery', scanBody(scan('AWB1'))).expect(200);
+    await s.ingestor.idle();
+    expect(await mongo.cols.inbox.findOne({})).toMatchObject({ status: 'pending', deliveries: [{ status: 'pending', lastError: 'delivery failed' }] });
     gateway.fail = undefined;
     await waitDue();
     await s.relay.runOnce();
     expect(gateway.signals).toHaveLength(1);
-    expect(await mongo.cols.inbox.findOne({})).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(await mongo.cols.inbox.findOne({})).toMatchObject({ status: 'delivered', attempts: 2 });
   });
 
   it('stops trying for a shipment that has finished', async () => {
@@ -241,6 +272,11 @@ describe('secrets never reach the inbox in clear', () => {
     const ndr = JSON.stringify({ client_name: 'icarry', callback_type: 'ndr_status', ndr_data: [{ shipment_id: 1, awb: 'AWB1', type: 'REATTEMPT-CONTACT', date_added: '23/01/2025' }] });
     await request(ic.app).post('/api/webhooks/ndr-updates').set('Content-Type', 'application/json').send(ndr).expect(401);
     await request(ic.app).post(`/api/webhooks/ndr-updates?token=${icarryCallbackUrlToken(key)}`).set('Content-Type', 'application/json').send(ndr).expect(200);
+    // The right key with a truncated body: 400 (the sender's body is broken), not 401; nothing stored.
+    const truncated = JSON.stringify({ client_name: 'icarry', callback_type: 'sync_status', awb: 'AWB1', status: 3, token: key }).slice(0, -1);
+    const bad = await request(ic.app).post('/api/webhooks/shipping-updates').set('Content-Type', 'application/json').send(truncated).expect(400);
+    expect(bad.body.error.code).toBe('validation_failed');
+    await request(ic.app).post('/api/webhooks/shipping-updates').set('Content-Type', 'application/json').send(truncated.replace(key, 'wrong-key-000000000000')).expect(401);
     await ic.ingestor.idle();
     const docs = await mongo.cols.inbox.find({}).toArray();
     expect(docs).toHaveLength(2);

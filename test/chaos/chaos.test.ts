@@ -39,11 +39,11 @@ import { ShipmentsRepo } from '../../src/storage/shipments-repo';
 import { codecKeys } from '../../src/temporal/codec-keys';
 import { createClientDataConverter } from '../../src/temporal/data-converter';
 import { webhookAuthFor } from '../../src/webhooks/auth-settings';
-import { InboxDeliverer } from '../../src/webhooks/deliver';
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
-import { WebhookIngestor } from '../../src/webhooks/ingest';
+import type { WebhookIngestor } from '../../src/webhooks/ingest';
+import { createWebhookPipeline, type WebhookPipeline } from '../../src/webhooks/pipeline';
 import { COURIER_WEBHOOKS } from '../../src/webhooks/modules';
-import { WebhookRelay } from '../../src/webhooks/relay';
+import type { WebhookRelay } from '../../src/webhooks/relay';
 import { SHIPMENT_TASK_QUEUE } from '../../src/workflows/shipment/contract';
 import { ADMIN_TOKEN, auth, sampleOrder } from '../support/api';
 import { eventually, listen, startSims, type Sims } from '../support/full-stack';
@@ -72,6 +72,7 @@ let api: { url: string; close(): Promise<void> };
 let app: ReturnType<typeof createApp>;
 let relay: WebhookRelay;
 let ingestor: WebhookIngestor;
+let pipeline: WebhookPipeline;
 let connection: Connection;
 let gateway: TemporalShipmentGateway;
 const dbName = `chaos_${randomBytes(3).toString('hex')}`;
@@ -146,9 +147,11 @@ beforeAll(async () => {
   gateway = new TemporalShipmentGateway(client, { updateMs: 60_000, signalMs: 5_000 });
   const inbox = new InboxRepo(mongo.db);
   const awbs = new AwbIndexRepo(mongo.cols);
-  const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log, retry: { baseDelayMs: 200, maxDelayMs: 2_000 } });
-  ingestor = new WebhookIngestor({ modules: COURIER_WEBHOOKS, auth: async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), inbox, deliverer, log, leaseMs: 10_000 });
-  relay = new WebhookRelay(inbox, deliverer, log, { intervalMs: 200, leaseMs: 10_000, concurrency: 8, batchSize: 200 });
+  pipeline = createWebhookPipeline(
+    { db: mongo.db, inbox, awbs, gateway, modules: COURIER_WEBHOOKS, auth: async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), log },
+    { retry: { baseDelayMs: 200, maxDelayMs: 2_000 }, relay: { intervalMs: 200, leaseMs: 10_000, concurrency: 8, batchSize: 200 } },
+  );
+  ({ ingestor, relay } = pipeline);
   app = createApp({
     log,
     adminTokens: [ADMIN_TOKEN],
@@ -178,13 +181,12 @@ beforeAll(async () => {
   }
   worker = startWorkerProcess();
   await waitForWorker();
-  relay.start();
+  await pipeline.start();
   sims.pushTo(api.url);
 }, 300_000);
 
 afterAll(async () => {
-  await relay?.stop().catch(() => undefined);
-  await ingestor?.idle().catch(() => undefined);
+  await pipeline?.stop().catch(() => undefined);
   await worker?.stop('SIGKILL').catch(() => undefined);
   await api?.close().catch(() => undefined);
   await connection?.close().catch(() => undefined);

@@ -16,10 +16,9 @@ import type { Mongo } from '../../src/storage/mongo';
 import { OrdersRepo } from '../../src/storage/orders-repo';
 import { ShipmentsRepo } from '../../src/storage/shipments-repo';
 import { webhookAuthFor } from '../../src/webhooks/auth-settings';
-import { InboxDeliverer, type RetryPolicy } from '../../src/webhooks/deliver';
-import { WebhookIngestor } from '../../src/webhooks/ingest';
+import type { RetryPolicy } from '../../src/webhooks/deliver';
 import type { WebhookModules } from '../../src/webhooks/modules';
-import { WebhookRelay } from '../../src/webhooks/relay';
+import { createWebhookPipeline } from '../../src/webhooks/pipeline';
 import type {
   BookingOutcome,
   CancelRequest,
@@ -79,7 +78,14 @@ export class FakeGateway implements ShipmentGateway, BookingRetry {
     const courier = req.courier ?? v.courier;
     return { ok: true, awb: `AWB2-${orderId}`, courier, trackingUrl: `https://track.example/${orderId}/2` };
   }
+  /** Signals wait on this while it is set (a slow Temporal). */
+  gate: Promise<void> | undefined;
+  /** Signal calls made, failed or not. */
+  attempts = 0;
+
   async signalEvents(orderId: string, signal: CourierEventSignal): Promise<void> {
+    this.attempts++;
+    if (this.gate) await this.gate;
     this.check();
     if (this.finished.has(orderId)) throw new ShipmentGatewayError('finished', `the shipment of order ${orderId} has finished`);
     this.signals.push({ orderId, signal });
@@ -161,6 +167,7 @@ export interface TestStackOptions {
   rateLimitPerMinute?: number;
   maxBodyBytes?: number;
   retry?: Partial<RetryPolicy>;
+  maxBacklog?: number;
   publicBaseUrl?: string;
   log?: pino.Logger;
 }
@@ -171,16 +178,27 @@ export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
   const courierSettings = new CourierSettingsRepo(mongo.cols, o.box ?? TEST_BOX);
   const inbox = new InboxRepo(mongo.db);
   const awbs = new AwbIndexRepo(mongo.cols);
-  const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log, retry: { baseDelayMs: 20, maxDelayMs: 200, ...o.retry } });
-  const ingestor = new WebhookIngestor({
-    modules: o.modules ?? testModules(),
-    auth: async (courier) => webhookAuthFor(courier, await courierSettings.getDecrypted(courier)),
-    inbox,
-    deliverer,
-    log,
-    leaseMs: 5_000,
-  });
-  const relay = new WebhookRelay(inbox, deliverer, log, { intervalMs: 50, leaseMs: 5_000, concurrency: 4, batchSize: 100 });
+  const pipeline = createWebhookPipeline(
+    {
+      db: mongo.db,
+      inbox,
+      awbs,
+      gateway,
+      modules: o.modules ?? testModules(),
+      auth: async (courier) => webhookAuthFor(courier, await courierSettings.getDecrypted(courier)),
+      log,
+    },
+    {
+      retry: { baseDelayMs: 20, maxDelayMs: 200, ...o.retry },
+      relay: { intervalMs: 50, leaseMs: 5_000, concurrency: 4, batchSize: 100 },
+      ...(o.maxBacklog !== undefined ? { maxBacklog: o.maxBacklog } : {}),
+      // Another stack's log in the same database is never adopted by this one mid-test.
+      drainer: { quietMs: 3_600_000 },
+    },
+  );
+  // The drainer runs (acks never wait for it); tests drive the relay themselves with runOnce().
+  const drainerStarted = pipeline.drainer.start();
+  const { ingestor, relay, deliverer, drainer, journal } = pipeline;
   const app = createApp({
     log,
     adminTokens: [ADMIN_TOKEN],
@@ -200,7 +218,7 @@ export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
     publicRateLimitPerMinute: o.rateLimitPerMinute ?? 1_000,
     analytics: analyticsRouter({ cols: mongo.cols, timeZone: 'Asia/Kolkata' }),
   });
-  return { app, gateway, courierSettings, inbox, awbs, deliverer, ingestor, relay };
+  return { app, gateway, courierSettings, inbox, awbs, deliverer, ingestor, relay, drainer, journal, pipeline, drainerStarted };
 }
 
 export function testApp(mongo: Mongo, gateway: ShipmentGateway & BookingRetry = new FakeGateway()) {

@@ -42,11 +42,11 @@ import { codecKeys, type CodecKeys } from '../../src/temporal/codec-keys';
 import { installWorkerRuntime } from '../../src/temporal/runtime';
 import { createClientDataConverter, createDataConverter, FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import { cachedAuthSource, webhookAuthFor } from '../../src/webhooks/auth-settings';
-import { InboxDeliverer } from '../../src/webhooks/deliver';
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
-import { WebhookIngestor } from '../../src/webhooks/ingest';
+import type { WebhookIngestor } from '../../src/webhooks/ingest';
+import { createWebhookPipeline, type WebhookPipeline } from '../../src/webhooks/pipeline';
 import { COURIER_WEBHOOKS } from '../../src/webhooks/modules';
-import { WebhookRelay } from '../../src/webhooks/relay';
+import type { WebhookRelay } from '../../src/webhooks/relay';
 import { SHIPMENT_TASK_QUEUE } from '../../src/workflows/shipment/contract';
 import { ADMIN_TOKEN } from './api';
 
@@ -151,6 +151,7 @@ export interface Waybill {
   awbs: AwbIndexRepo;
   ingestor: WebhookIngestor;
   relay: WebhookRelay;
+  pipeline: WebhookPipeline;
   keys: CodecKeys;
   /** The running worker: status() is the SDK's (cached workflows, in-flight tasks); maxCachedWorkflows as compiled. */
   worker: { stop(): Promise<void>; status(): WorkerStatus; maxCachedWorkflows: number };
@@ -182,9 +183,19 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
   const gateway = new TemporalShipmentGateway(client, { updateMs: 60_000, signalMs: 2_000 });
   const inbox = new InboxRepo(o.mongo.db);
   const awbs = new AwbIndexRepo(o.mongo.cols);
-  const deliverer = new InboxDeliverer({ inbox, awbs, gateway, log: quiet, retry: { baseDelayMs: 100, maxDelayMs: 1_000 } });
-  const ingestor = new WebhookIngestor({ modules: COURIER_WEBHOOKS, auth: cachedAuthSource(async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), 5_000), inbox, deliverer, log: quiet, leaseMs: 10_000 });
-  const relay = new WebhookRelay(inbox, deliverer, quiet, { intervalMs: o.relayIntervalMs ?? 100, leaseMs: 10_000, concurrency: 8, batchSize: 200 });
+  const pipeline = createWebhookPipeline(
+    {
+      db: o.mongo.db,
+      inbox,
+      awbs,
+      gateway,
+      modules: COURIER_WEBHOOKS,
+      auth: cachedAuthSource(async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), 5_000),
+      log: quiet,
+    },
+    { retry: { baseDelayMs: 100, maxDelayMs: 1_000 }, relay: { intervalMs: o.relayIntervalMs ?? 100, leaseMs: 10_000, concurrency: 8, batchSize: 200 }, drainer: { quietMs: 3_600_000 } },
+  );
+  const { ingestor, relay } = pipeline;
   const app = createApp({
     log: quiet,
     adminTokens: [ADMIN_TOKEN],
@@ -251,7 +262,7 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
     };
   };
   await startWorker();
-  relay.start();
+  await pipeline.start();
 
   return {
     url: server.url,
@@ -264,14 +275,14 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
     awbs,
     ingestor,
     relay,
+    pipeline,
     keys,
     get worker() {
       return current!;
     },
     startWorker,
     async stop() {
-      await relay.stop();
-      await ingestor.idle();
+      await pipeline.stop();
       await current?.stop();
       await server.close();
       await connection.close();

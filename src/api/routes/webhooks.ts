@@ -4,7 +4,7 @@ import express, { Router, type ErrorRequestHandler, type Request } from 'express
 import type { WebhookOutcome } from '../../lib/metrics';
 import type { CourierId } from '../../domain/events';
 import { WEBHOOK_PATHS } from '../../webhooks/endpoints';
-import type { WebhookIngestor } from '../../webhooks/ingest';
+import type { IngestOutcome, WebhookIngestor } from '../../webhooks/ingest';
 import { isMongoUnavailable } from '../../storage/mongo';
 import { ApiError } from '../errors';
 import { handle, parse } from '../middleware';
@@ -17,15 +17,16 @@ export interface WebhooksRouteDeps {
   /** Every answer, for metrics (waybill_webhooks_total). */
   onOutcome?: (courier: string, outcome: WebhookOutcome) => void;
   /**
-   * Webhook requests handled at once; beyond it, 503 + Retry-After before the body is read. Couriers
-   * retry a 5xx and polling backs them up, whereas a queue of slow acks makes them time out and give up.
+   * Webhook requests handled at once; beyond it, 503 + Retry-After before the body is read. A memory
+   * guard only: an ack is one group-committed write, so requests do not pile up while deliveries are
+   * slow (the stored backlog's bound, in the ingestor, is what sheds a sustained overload).
    */
   maxInflight?: number;
   /** Retry-After sent with a shed request, seconds. */
   shedRetryAfterSeconds?: number;
 }
 
-export const DEFAULT_WEBHOOK_MAX_INFLIGHT = 256;
+export const DEFAULT_WEBHOOK_MAX_INFLIGHT = 2048;
 
 const BASE = '/api/webhooks';
 const local = (path: string) => path.slice(BASE.length);
@@ -70,7 +71,7 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
         if (isMongoUnavailable(e)) d.onOutcome?.(courier, 'unavailable');
         throw e;
       });
-      d.onOutcome?.(courier, out.kind === 'accepted' ? (out.duplicate ? 'duplicate' : 'accepted') : out.kind === 'unauthenticated' ? 'unauthorized' : 'malformed');
+      d.onOutcome?.(courier, outcomeOf(out));
       switch (out.kind) {
         case 'accepted':
           res.status(200).json({ ok: true, id: out.inboxId, duplicate: out.duplicate, events: out.events });
@@ -81,6 +82,8 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
           throw new ApiError('unauthenticated', 'webhook authentication failed');
         case 'malformed':
           throw new ApiError('validation_failed', `malformed webhook: ${out.error}`);
+        case 'overloaded':
+          throw new ApiError('unavailable', 'too many webhooks waiting for delivery; retry later', undefined, out.retryAfterSeconds);
       }
     });
 
@@ -107,6 +110,19 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
   };
   r.use(countTooLarge);
   return r;
+}
+
+function outcomeOf(out: IngestOutcome): WebhookOutcome {
+  switch (out.kind) {
+    case 'accepted':
+      return out.duplicate ? 'duplicate' : 'accepted';
+    case 'unauthenticated':
+      return 'unauthorized';
+    case 'overloaded':
+      return 'shed';
+    default:
+      return 'malformed';
+  }
 }
 
 function courierFromPath(path: string): string {

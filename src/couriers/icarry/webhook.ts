@@ -43,9 +43,10 @@ export const icarryWebhook: CourierWebhook & {
       if (auth.scheme === 'hmac-sha256') {
         return verifyHmac(auth.secret, headerValue(req.headers, HMAC_HEADER), req.rawBody, req.receivedAt, auth.toleranceSeconds);
       }
-      const body = decodeBody(req);
-      if (!body) return false;
-      if (body.token !== undefined) return typeof body.token === 'string' && safeEqual(body.token, auth.secret);
+      // A body that does not decode still authenticates by its token (→ 400 from parse, not 401): the
+      // sender holds the key, so it should hear that its body is broken, not that its key is wrong.
+      const token = bodyToken(req);
+      if (token !== undefined) return typeof token === 'string' && safeEqual(token, auth.secret);
       const urlToken = queryToken(req.url);
       return urlToken !== undefined && safeEqual(urlToken, icarryCallbackUrlToken(auth.secret));
     } catch {
@@ -125,6 +126,27 @@ function decodeBody(req: WebhookRequest): Record<string, unknown> | undefined {
   if (text.startsWith('[')) return undefined;
   const form = decodeForm(text);
   return Object.keys(form).length > 0 ? form : undefined;
+}
+
+/** The body's `token` (undefined when it has none); read from the raw text when the body is truncated or broken. */
+function bodyToken(req: WebhookRequest): unknown {
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = decodeBody(req);
+  } catch {
+    body = undefined;
+  }
+  if (body) return body.token;
+  const text = req.rawBody.toString('utf8');
+  const json = /"token"\s*:\s*"([^"\\]*)"/.exec(text);
+  if (json) return json[1];
+  const form = /(?:^|&)token=([^&]*)/.exec(text.trim());
+  if (!form) return undefined;
+  try {
+    return decodeURIComponent(form[1]!.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
 
 function queryToken(url: string | undefined): string | undefined {

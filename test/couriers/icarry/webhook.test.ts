@@ -61,6 +61,29 @@ describe('status callback', () => {
     expect(icarryWebhook.authenticate(req(body), auth)).toBe(false);
   });
 
+  it('a truncated or broken body with the right token authenticates (so the sender hears 400), a wrong token does not', () => {
+    const full = statusJson(API_KEY);
+    const truncated = full.slice(0, -1);
+    expect(icarryWebhook.authenticate(req(truncated), auth)).toBe(true);
+    expect(icarryWebhook.parse(req(truncated)).ok).toBe(false);
+    expect(icarryWebhook.authenticate(req(statusJson("wrong-key").slice(0, -1)), auth)).toBe(false);
+    expect(icarryWebhook.authenticate(req('{"awb": "1", "status": 3'), auth)).toBe(false);
+    expect(icarryWebhook.authenticate(req('{"awb": "1"', { url: `/x?token=${icarryCallbackUrlToken(API_KEY)}` }), auth)).toBe(true);
+  });
+
+  it('any truncation of a signed body either authenticates and fails to parse, or parses to the full body (property)', () => {
+    const full = statusJson(API_KEY);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: full.length - 1 }), (cut) => {
+        const r = req(full.slice(0, cut));
+        // Never throws; a cut before the token is read cannot authenticate.
+        const ok = icarryWebhook.authenticate(r, auth);
+        if (ok) expect(icarryWebhook.parse(r).ok).toBe(false);
+        expect(ok).toBe(full.slice(0, cut).includes(`"token":"${API_KEY}"`));
+      }),
+    );
+  });
+
   it('rejects everything when no secret is configured', () => {
     expect(icarryWebhook.authenticate(req(statusJson(API_KEY)), {})).toBe(false);
   });
