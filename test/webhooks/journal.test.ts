@@ -2,6 +2,7 @@
 // writer's log, and retention. The gateway is a fake that records signals.
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
 import { AwbIndexRepo } from '../../src/storage/awb-index-repo';
 import { COLLECTIONS } from '../../src/storage/collections';
 import { InboxRepo, type InboxRecord } from '../../src/storage/inbox-repo';
@@ -133,7 +134,7 @@ describe('the drainer', () => {
   it("another drainer adopts a stopped writer's undelivered log and delivers it once", async () => {
     const a = parts('a1');
     await a.drainer.start();
-    gateway.fail = new (await import('../../src/api/shipment-gateway')).ShipmentGatewayError('unavailable', 'down');
+    gateway.fail = new ShipmentGatewayError('unavailable', 'down');
     await Promise.all(['x1', 'x2', 'x3'].map((id) => a.committer.submit(doc(id))));
     await a.drainer.stop(); // Temporal was down the whole time: nothing delivered
     expect(gateway.signals).toHaveLength(0);
