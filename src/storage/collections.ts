@@ -98,9 +98,19 @@ export function collections(db: Db) {
 export type Collections = ReturnType<typeof collections>;
 
 export async function ensureIndexes(db: Db): Promise<void> {
+  // FerretDB v1 never answers a query from a secondary index (only an exact {_id} filter is pushed down to
+  // SQL), so there a non-unique index is pure write cost on every insert and update: none is kept.
+  const ferret = await isFerretDb(db);
   for (const [k, indexes] of Object.entries(INDEXES) as Array<[keyof typeof COLLECTIONS, IndexDescription[]]>) {
+    const col = db.collection(COLLECTIONS[k]);
+    if (ferret) {
+      const existing = new Set((await col.indexes().catch(() => [])).map((i) => i.name));
+      for (const index of indexes) if (!index.unique && index.name && existing.has(index.name)) await col.dropIndex(index.name);
+      for (const index of indexes) if (index.unique) await col.createIndexes([index]);
+      continue;
+    }
     // One index per command: FerretDB v1 panics ("slice bounds out of range", connection closed) on a
     // createIndexes naming two or more indexes that all exist already, i.e. on every start but the first.
-    for (const index of indexes) await db.collection(COLLECTIONS[k]).createIndexes([index]);
+    for (const index of indexes) await col.createIndexes([index]);
   }
 }
