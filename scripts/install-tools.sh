@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the local infrastructure Waybill runs on into .tools/ (git-ignored):
 #   - Temporal CLI (dev server + Web UI)      go install, pinned
-#   - FerretDB v1 (MongoDB wire protocol)     go install, pinned, SQLite backend
+#   - FerretDB v1 (MongoDB wire protocol)     built from the pinned module, SQLite backend, with
+#                                              scripts/patches/ferretdb-*.patch applied
 #   - Java time-skipping test server          Maven Central, pinned, with a launcher script
 # Idempotent: a tool whose pinned version is already installed is reused.
 # No Docker needed; users who have Docker can use docker-compose.yml instead.
@@ -9,9 +10,13 @@ set -euo pipefail
 
 TEMPORAL_CLI_VERSION=v1.5.1      # later tags carry a replace directive and cannot be go-installed
 FERRETDB_VERSION=v1.24.2
+# The build's own stamp: bump the suffix whenever scripts/patches/ferretdb-* changes, so that a binary
+# built before (unpatched, or with an older patch) is rebuilt rather than reused.
+FERRETDB_BUILD="$FERRETDB_VERSION+waybill.1"
 TEST_SERVER_VERSION=1.38.0
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FERRETDB_PATCHES=("$root/scripts/patches/ferretdb-$FERRETDB_VERSION-id-index.patch")
 tools="${WAYBILL_TOOLS_DIR:-$root/.tools}"
 bin="$tools/bin"
 mkdir -p "$bin"
@@ -65,22 +70,39 @@ go_tool() { # name module version
 begin "Temporal CLI $TEMPORAL_CLI_VERSION"
 go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
 
-begin "FerretDB $FERRETDB_VERSION"
+begin "FerretDB $FERRETDB_BUILD"
 # 'go install …/ferretdb@v1.24.2' cannot work: the module proxy refuses the module's version list
 # (needed for the deprecation check) and the published zip lacks build/version/version.txt, which
-# FerretDB requires at start-up. So: download that exact version, add the file, build from the copy.
-if stamp_ok "$bin/ferretdb" "$FERRETDB_VERSION"; then
-  say "  ferretdb $FERRETDB_VERSION already installed"
+# FerretDB requires at start-up. So: download that exact version, add the file, apply Waybill's
+# patches (each says what it fixes and why), build from the copy.
+apply_patch() { # dir patch
+  local dir="$1" p="$2"
+  [ -f "$p" ] || die "patch $p is missing"
+  if command -v patch >/dev/null 2>&1; then
+    (cd "$dir" && patch -p1 --forward --batch --quiet < "$p") || die "patch $(basename "$p") does not apply to $(basename "$dir")"
+  else
+    # git apply resolves paths from the enclosing repository's top, and .tools/ may sit inside one:
+    # make the copy a repository of its own first.
+    (cd "$dir" && git init -q && git apply -p1 "$p") || die "patch $(basename "$p") does not apply to $(basename "$dir")"
+  fi
+  say "  applied $(basename "$p")"
+}
+if stamp_ok "$bin/ferretdb" "$FERRETDB_BUILD"; then
+  say "  ferretdb $FERRETDB_BUILD already installed"
 else
   need_go
   src="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [ -d "$src" ] || die "could not download FerretDB $FERRETDB_VERSION from the Go module proxy"
   work="$tools/src/ferretdb-$FERRETDB_VERSION"
   rm -rf "$work"; mkdir -p "$tools/src"; cp -r "$src" "$work"; chmod -R u+w "$work"
-  echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
-  with_progress "ferretdb" bash -c "cd '$work' && CGO_ENABLED=0 go build -trimpath -o '$bin/ferretdb' ./cmd/ferretdb"
+  for p in "${FERRETDB_PATCHES[@]}"; do apply_patch "$work" "$p"; done
+  # The stamp shows in buildInfo/explain's ferretdbVersion, so a running server says it is the patched build.
+  echo "$FERRETDB_BUILD" > "$work/build/version/version.txt"
+  # Build next to the final path, then rename: a server started meanwhile never runs a half-written file.
+  with_progress "ferretdb" bash -c "cd '$work' && CGO_ENABLED=0 go build -trimpath -o '$bin/ferretdb.new' ./cmd/ferretdb"
+  mv -f "$bin/ferretdb.new" "$bin/ferretdb"
   rm -rf "$work"
-  echo "$FERRETDB_VERSION" > "$bin/ferretdb.version"
+  echo "$FERRETDB_BUILD" > "$bin/ferretdb.version"
 fi
 
 begin "Temporal time-skipping test server $TEST_SERVER_VERSION (Maven Central)"
