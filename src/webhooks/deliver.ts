@@ -30,6 +30,8 @@ export interface BatchRun {
   /** Items settled as delivered, and items handed to the retry queue (unmatched AWB, a failed signal). */
   delivered: number;
   queued: number;
+  /** Ids of the items left undelivered because Temporal did not answer (empty unless temporalUnavailable). */
+  remaining: string[];
 }
 
 export interface DelivererDeps {
@@ -80,9 +82,9 @@ export class InboxDeliverer {
   /**
    * Delivers a batch of journal items. Each order's deliveries are signalled one after another in
    * journal order, different orders side by side. Items delivered in full are settled with one write;
-   * the rest go to the retry queue with backoff (the relay's work). When Temporal does not answer,
-   * nothing is recorded and the caller retries the whole batch later: a signal sent twice is harmless,
-   * the workflow dedupes events by key.
+   * the rest go to the retry queue with backoff (the relay's work). When Temporal does not answer, the
+   * batch stops early: what got through is settled, the rest is answered in `remaining` for the caller to
+   * retry later (a signal sent twice is harmless: the workflow dedupes events by key).
    */
   async deliverBatch(items: readonly JournalItem[], concurrency: number): Promise<BatchRun> {
     const work = items.flatMap((item) => item.deliveries.map((delivery, i) => ({ item, delivery, i })));
@@ -108,23 +110,26 @@ export class InboxDeliverer {
         outcomes[k] = out.delivery;
       }
     });
-    if (unavailable) return { temporalUnavailable: true, delivered: 0, queued: 0 };
     const settled: Array<{ id: string; deliveries: InboxDelivery[] }> = [];
     const retry: Array<{ item: JournalItem; deliveries: InboxDelivery[] }> = [];
+    const remaining: string[] = [];
     let k = 0;
     for (const item of items) {
-      const deliveries = item.deliveries.map(() => outcomes[k++]!);
-      if (deliveries.every((d) => d.status === 'delivered')) settled.push({ id: item.id, deliveries });
-      else retry.push({ item, deliveries });
+      const deliveries = item.deliveries.map(() => outcomes[k++]);
+      if (deliveries.every((d) => d?.status === 'delivered')) settled.push({ id: item.id, deliveries: deliveries as InboxDelivery[] });
+      // Not reached, or refused because Temporal did not answer: it stays in the journal for the next try.
+      else if (unavailable && deliveries.some((d) => d === undefined || (d.status === 'pending' && d.lastError === 'Temporal unreachable'))) remaining.push(item.id);
+      else retry.push({ item, deliveries: deliveries as InboxDelivery[] });
     }
+    // What did get through is settled even when the batch stopped early, so a retry does not redo it.
     await this.d.inbox.markDelivered(settled);
     await mapLimit(retry, concurrency, async ({ item, deliveries }) => {
       const status = overallStatus(deliveries);
       const nextAttemptAt = new Date(this.now() + (status === 'pending' || status === 'unmatched' ? this.delay(1) : 0)).toISOString();
       await this.d.inbox.saveOutcome({ _id: item.id, courier: item.courier, receivedAt: item.receivedAt }, { deliveries, status, attempts: 1, nextAttemptAt });
-      if (status !== 'delivered') this.d.log.info({ inboxId: item.id, courier: item.courier, awbs: deliveries.filter((x) => x.status !== 'delivered').map((x) => x.awb), status }, 'webhook events left for the relay');
+      this.d.log.info({ inboxId: item.id, courier: item.courier, awbs: deliveries.filter((x) => x.status !== 'delivered').map((x) => x.awb), status }, 'webhook events left for the relay');
     });
-    return { temporalUnavailable: false, delivered: settled.length, queued: retry.length };
+    return { temporalUnavailable: unavailable, delivered: settled.length, queued: retry.length, remaining };
   }
 
   private async deliverOne(doc: Pick<InboxRecord, '_id' | 'courier' | 'receivedAt'>, d: InboxDelivery): Promise<{ delivery: InboxDelivery; unavailable: boolean }> {

@@ -51,6 +51,8 @@ export class JournalDrainer {
   private lastPersist = 0;
   private persisted = { next: 0, written: 0 };
   private failures = 0;
+  /** Items of the batch in hand already settled by an interrupted try. */
+  private readonly done = new Set<string>();
   private waiters: Array<{ target: number; resolve: () => void }> = [];
 
   constructor(
@@ -125,11 +127,12 @@ export class JournalDrainer {
         await this.idle(this.o.persistEveryMs);
         continue;
       }
-      const { items, upTo } = await this.takeBatch();
-      const ok = await this.deliver(items);
+      const { items, upTo, total } = await this.takeBatch();
+      const ok = await this.deliver(items, this.done);
       if (!ok) continue;
       for (let s = this.next; s < upTo; s++) this.uncache(s);
-      this.drained += items.length;
+      this.done.clear();
+      this.drained += total;
       this.next = upTo;
       this.settleWaiters();
       await this.persist(false);
@@ -137,8 +140,9 @@ export class JournalDrainer {
   }
 
   /** Segments from `next` on, as many as fit in one batch (at least one). */
-  private async takeBatch(): Promise<{ items: JournalItem[]; upTo: number }> {
+  private async takeBatch(): Promise<{ items: JournalItem[]; upTo: number; total: number }> {
     const items: JournalItem[] = [];
+    let total = 0;
     let s = this.next;
     while (s < this.committed && (items.length === 0 || items.length < this.o.batchItems)) {
       const entry = this.cache.get(s);
@@ -153,10 +157,12 @@ export class JournalDrainer {
           this.cache.set(s, { items: null, counted: true });
         }
       }
-      items.push(...seg);
+      total += seg.length;
+      // Items an earlier, interrupted try of this batch already settled are not sent again.
+      items.push(...seg.filter((i) => !this.done.has(i.id)));
       s++;
     }
-    return { items, upTo: s };
+    return { items, upTo: s, total };
   }
 
   private uncache(seq: number): void {
@@ -166,7 +172,7 @@ export class JournalDrainer {
   }
 
   /** True when the batch is delivered (or handed to the retry queue); false after a backoff. */
-  private async deliver(items: JournalItem[]): Promise<boolean> {
+  private async deliver(items: JournalItem[], done: Set<string>): Promise<boolean> {
     const work = items.filter((i) => i.deliveries.length > 0);
     if (work.length === 0) return true;
     try {
@@ -175,7 +181,9 @@ export class JournalDrainer {
         this.failures = 0;
         return true;
       }
-      this.log.warn({ items: work.length }, 'Temporal unreachable: webhook deliveries wait in the journal');
+      const left = new Set(run.remaining);
+      for (const i of work) if (!left.has(i.id)) done.add(i.id);
+      this.log.warn({ items: work.length, left: left.size }, 'Temporal did not answer: the rest of this batch waits in the journal');
     } catch (err) {
       this.log.error({ err, items: work.length }, 'webhook journal delivery failed; retrying');
     }
@@ -238,6 +246,7 @@ export class JournalDrainer {
   private async drainAdopted(writer: string, from: number, drainedBefore: number): Promise<void> {
     let next = from;
     let drained = drainedBefore;
+    const adoptedDone = new Set<string>();
     this.log.info({ writer, from }, 'adopting a quiet webhook journal log');
     while (!this.stopped) {
       const seg = await this.journal.get(writer, next);
@@ -248,9 +257,10 @@ export class JournalDrainer {
         return;
       }
       const dupes = new Set(seg.dupes ?? []);
-      const items = seg.items.filter((i) => !dupes.has(i.id));
-      if (!(await this.deliver(items))) continue;
-      drained += items.length;
+      const items = seg.items.filter((i) => !dupes.has(i.id) && !adoptedDone.has(i.id));
+      if (!(await this.deliver(items, adoptedDone))) continue;
+      adoptedDone.clear();
+      drained += seg.items.length - dupes.size;
       next++;
       await this.journal.advance(writer, { next, drained, leaseUntil: this.now() + this.o.leaseMs });
     }

@@ -146,6 +146,32 @@ describe('the drainer', () => {
     await b.drainer.stop();
   });
 
+  it('keeps what got through when Temporal stops answering mid-batch, and resends only the rest', async () => {
+    const down = new Set(['ORD-2']);
+    const inner = gateway;
+    const flaky = {
+      signalEvents: async (orderId: string, sig: Parameters<FakeGateway['signalEvents']>[1]) => {
+        if (down.has(orderId)) throw new ShipmentGatewayError('unavailable', 'deadline exceeded');
+        return inner.signalEvents(orderId, sig);
+      },
+      tracking: (id: string) => inner.tracking(id),
+    };
+    const deliverer = new InboxDeliverer({ inbox, awbs, gateway: flaky, log, now: () => now });
+    const drainer = new JournalDrainer(journal, deliverer, log, { ...DEFAULT_DRAINER_OPTIONS, writer: 'p1', quietMs: 60_000, leaseMs: 60_000 }, () => now);
+    const committer = new GroupCommitter({ inbox, journal, writer: 'p1', log, maxGroup: 500, onCommitted: (q, items) => drainer.onCommitted(q, items), now: () => now });
+    await drainer.start();
+    await Promise.all(['p-a', 'p-b', 'p-c', 'p-d'].map((id, i) => committer.submit(doc(id, i % 2 ? 'AWB2' : 'AWB1'))));
+    await expect.poll(async () => (await mongo.cols.inbox.countDocuments({ status: 'delivered' })), { timeout: 10_000 }).toBe(2);
+    // ORD-2's two still wait (with whatever shared their segment); ORD-1's are settled.
+    expect(drainer.backlog()).toBeGreaterThanOrEqual(2);
+    down.clear();
+    await drainer.caughtUp();
+    // ORD-1's two were signalled once each; ORD-2's two once each after Temporal came back.
+    expect(inner.signals.map((x) => x.signal.inboxId).sort()).toEqual(['p-a', 'p-b', 'p-c', 'p-d']);
+    expect(drainer.backlog()).toBe(0);
+    await drainer.stop();
+  });
+
   it('does not adopt a live writer', async () => {
     const a = parts('live');
     await a.drainer.start();
