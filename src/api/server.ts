@@ -69,6 +69,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
       // A secret changed through the admin API applies to webhooks within 5 s.
       auth: cachedAuthSource(async (courier) => webhookAuthFor(courier, await webhookSettings(courier)), 5_000),
       log,
+      metrics,
     },
     {
       maxBacklog: config.WEBHOOK_MAX_BACKLOG,

@@ -42,6 +42,10 @@ export interface WaybillMetrics {
   /** A courier event changed a shipment's status: how long after the courier's own event time. */
   statusApplied(a: { courier: string; source: EventSource; eventAt: number; appliedAt: number }): void;
   notification(channel: NotificationChannel, event: NotificationEvent, result: NotificationResult): void;
+  /** One group commit of the webhook ack path: how many webhooks it wrote and how long it took. */
+  webhookCommit(size: number, seconds: number): void;
+  /** One journal batch delivered to the workflows: how many webhooks and how long. */
+  webhookDrain(size: number, seconds: number): void;
 }
 
 // Courier APIs answer in tens of ms to tens of seconds (Delhivery bulk tracking, iCarry bookings).
@@ -60,6 +64,25 @@ export function createMetrics(o: MetricsOptions): WaybillMetrics {
     name: 'waybill_webhooks_total',
     help: 'Courier webhook deliveries received, by courier and outcome (accepted|duplicate|unauthorized|malformed|too_large)',
     labelNames: ['courier', 'outcome'] as const,
+    registers,
+  });
+  const commitSize = new Histogram({
+    name: 'waybill_webhook_commit_size',
+    help: 'Webhooks written by one group commit (journal segment + inbox insert) of the ack path',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers,
+  });
+  const commitSeconds = new Histogram({
+    name: 'waybill_webhook_commit_seconds',
+    help: 'Duration of one group commit of the webhook ack path (both writes)',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
+  const drainSize = new Histogram({ name: 'waybill_webhook_drain_batch_size', help: 'Webhooks delivered by one journal drainer batch', buckets: [1, 5, 20, 50, 100, 250, 512], registers });
+  const drainSeconds = new Histogram({
+    name: 'waybill_webhook_drain_batch_seconds',
+    help: 'Duration of one journal drainer batch (signals and settle write)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
   const calls = new Counter({
@@ -112,6 +135,14 @@ export function createMetrics(o: MetricsOptions): WaybillMetrics {
   return {
     registry,
     webhook: (courier, outcome) => webhooks.inc({ courier: knownCourier(courier), outcome }),
+    webhookCommit(size, seconds) {
+      commitSize.observe(size);
+      commitSeconds.observe(seconds);
+    },
+    webhookDrain(size, seconds) {
+      drainSize.observe(size);
+      drainSeconds.observe(seconds);
+    },
     courierCall(obs) {
       const labels = { courier: knownCourier(obs.courier), operation: obs.operation };
       calls.inc({ ...labels, outcome: obs.outcome });

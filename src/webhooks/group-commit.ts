@@ -6,6 +6,7 @@
 // In that order, an inbox document always has its segment: a crash between the two leaves a segment
 // whose requests were never acknowledged; their resends are accepted again and delivered again, which
 // the workflows' event dedupe makes harmless. Nothing is acknowledged before both writes land.
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { InboxRecord, InboxRepo } from '../storage/inbox-repo';
 import { segmentId, type JournalItem, type JournalSegment, type WebhookJournal } from '../storage/webhook-journal';
@@ -24,6 +25,8 @@ export interface GroupCommitterDeps {
   maxGroup: number;
   /** The segment `seq` is durable; `items` is null when its content is not known here (read it back). */
   onCommitted(seq: number, items: JournalItem[] | null): void;
+  /** Each successful commit: webhooks in it and seconds it took (metrics). */
+  observe?: (size: number, seconds: number) => void;
   now?: () => number;
 }
 
@@ -66,6 +69,7 @@ export class GroupCommitter {
   }
 
   private async commit(group: Waiting[]): Promise<void> {
+    const started = performance.now();
     // Two copies of one webhook in the same group: the first is written, the others are its duplicates.
     const first = new Map<string, InboxRecord>();
     for (const w of group) if (!first.has(w.doc._id)) first.set(w.doc._id, w.doc);
@@ -95,6 +99,7 @@ export class GroupCommitter {
       seq,
       items.filter((i) => !dupes.has(i.id)),
     );
+    this.d.observe?.(group.length, (performance.now() - started) / 1000);
     const seen = new Set<string>();
     for (const w of group) {
       const duplicate = dupes.has(w.doc._id) || seen.has(w.doc._id);

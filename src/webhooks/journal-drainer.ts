@@ -4,6 +4,7 @@
 // at the pace Temporal takes (a bounded number of signals in flight). When Temporal does not answer,
 // the batch waits durably and is retried with backoff; the acks never wait for it. Logs whose writer
 // went quiet (a crashed or stopped API process) are adopted by any other drainer.
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { JournalItem, WebhookJournal } from '../storage/webhook-journal';
 import type { InboxDeliverer } from './deliver';
@@ -23,6 +24,8 @@ export interface DrainerOptions {
   persistEveryMs: number;
   /** Most webhooks kept in memory for the drainer; beyond it, segments are read back from the journal. */
   maxCachedItems: number;
+  /** Each delivered batch: webhooks in it and seconds it took (metrics). */
+  observe?: (size: number, seconds: number) => void;
 }
 
 export const DEFAULT_DRAINER_OPTIONS: Omit<DrainerOptions, 'writer'> = {
@@ -176,9 +179,11 @@ export class JournalDrainer {
     const work = items.filter((i) => i.deliveries.length > 0);
     if (work.length === 0) return true;
     try {
+      const started = performance.now();
       const run = await this.deliverer.deliverBatch(work, this.o.concurrency);
       if (!run.temporalUnavailable) {
         this.failures = 0;
+        this.o.observe?.(work.length, (performance.now() - started) / 1000);
         return true;
       }
       const left = new Set(run.remaining);

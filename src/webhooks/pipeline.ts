@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import type { WaybillMetrics } from '../lib/metrics';
 import type { AwbIndexRepo } from '../storage/awb-index-repo';
 import type { InboxRepo } from '../storage/inbox-repo';
 import { WebhookJournal } from '../storage/webhook-journal';
@@ -41,6 +42,7 @@ export interface PipelineDeps {
   modules: WebhookModules;
   auth: WebhookAuthSource;
   log: Logger;
+  metrics?: Pick<WaybillMetrics, 'webhookCommit' | 'webhookDrain'>;
   now?: () => number;
 }
 
@@ -63,7 +65,13 @@ export function createWebhookPipeline(d: PipelineDeps, o: Partial<PipelineOption
   const writer = o.writer ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const journal = new WebhookJournal(d.db, now);
   const deliverer = new InboxDeliverer({ inbox: d.inbox, awbs: d.awbs, gateway: d.gateway, log: d.log, now, ...(o.retry ? { retry: o.retry } : {}) });
-  const drainer = new JournalDrainer(journal, deliverer, d.log, { ...DEFAULT_DRAINER_OPTIONS, ...o.drainer, writer }, now);
+  const drainer = new JournalDrainer(
+    journal,
+    deliverer,
+    d.log,
+    { ...DEFAULT_DRAINER_OPTIONS, ...o.drainer, writer, ...(d.metrics ? { observe: d.metrics.webhookDrain } : {}) },
+    now,
+  );
   const committer = new GroupCommitter({
     inbox: d.inbox,
     journal,
@@ -71,6 +79,7 @@ export function createWebhookPipeline(d: PipelineDeps, o: Partial<PipelineOption
     log: d.log,
     maxGroup: o.maxGroup ?? DEFAULT_PIPELINE.maxGroup,
     onCommitted: (seq, items) => drainer.onCommitted(seq, items),
+    ...(d.metrics ? { observe: d.metrics.webhookCommit } : {}),
     now,
   });
   const ingestor = new WebhookIngestor({
