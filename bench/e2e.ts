@@ -4,6 +4,7 @@
 //   npm run bench -- e2e [--step-seconds 20] [--target-p99-ms 1000] [--start-fraction 0.5] [--max-steps 7]
 //     [--sustain-fraction 0.7] [--sustain-seconds 60] [--shipments 100] [--drain-timeout 300]
 //     [--ceiling-seconds 20] [--ceiling-workflows 100] [--ceiling-signallers 64] [--ceiling-rate R]
+//     [--env KEY=VALUE …] (more environment for the API and the worker; default: npm start's)
 //
 // The stack runs as `npm start` runs it (bench/lib/procs.ts); this process is the open-loop generator
 // (bench/lib/open-loop.ts) of distinct Delhivery scan pushes (bench/lib/pushes.ts). "Stored" is the
@@ -21,7 +22,7 @@
 //    stored) sampled every 5 s: does it grow?
 import { ceilingOptionsFromArgs, ceilingRow, measureCeiling, type Ceiling } from './ceiling';
 import { openLoop, statusLine } from './lib/open-loop';
-import { startProcStack, type ProcStack } from './lib/procs';
+import { envFromArgs, startProcStack, type ProcStack } from './lib/procs';
 import { PushSource } from './lib/pushes';
 import { arg, load, report, say, stats, type Row } from './lib/report';
 
@@ -30,6 +31,7 @@ interface StepResult {
   sent: number;
   acked: number;
   statuses: Record<string, number>;
+  errors: Record<string, number>;
   ack: ReturnType<typeof stats>;
   stored: ReturnType<typeof stats>;
   notStored: number;
@@ -77,7 +79,7 @@ async function step(stack: ProcStack, pushes: PushSource, rate: number, seconds:
   const notStored = acked.size - storedAt.size;
   const pass = acked.size === r.sent && notStored === 0 && stored.p99 < targetP99;
   say(`${label}: ${rate}/s → acked ${acked.size}/${r.sent}, stored p50 ${Math.round(stored.median)} ms p99 ${Math.round(stored.p99)} ms${notStored ? `, ${notStored} not stored` : ''}: ${pass ? 'pass' : 'fail'}`);
-  return { rate, sent: r.sent, acked: acked.size, statuses: r.statuses, ack, stored, notStored, pass, ...(sampleBacklog ? { backlog } : {}) };
+  return { rate, sent: r.sent, acked: acked.size, statuses: r.statuses, errors: r.errors, ack, stored, notStored, pass, ...(sampleBacklog ? { backlog } : {}) };
 }
 
 function row(phase: string, s: StepResult, c: Ceiling | undefined): Row {
@@ -87,7 +89,7 @@ function row(phase: string, s: StepResult, c: Ceiling | undefined): Row {
     'offered / s': Math.round(s.rate),
     'vs ceiling': c ? Number((s.rate / c.appliedPerSecond).toFixed(2)) : '',
     sent: s.sent,
-    answers: statusLine(s.statuses),
+    answers: statusLine(s.statuses, s.errors),
     'ack p50 ms': ms(s.ack.median),
     'ack p99 ms': ms(s.ack.p99),
     'stored p50 ms': ms(s.stored.median),
@@ -121,7 +123,7 @@ export async function run(command: string): Promise<void> {
   const C = given > 0 ? given : (ceiling?.appliedPerSecond ?? NaN);
   if (!Number.isFinite(C)) throw new Error('e2e needs a ceiling: measure it (--ceiling-seconds > 0) or give one (--ceiling-rate R)');
 
-  const stack = await startProcStack({ shipments: arg('shipments', 100) });
+  const stack = await startProcStack({ shipments: arg('shipments', 100), env: envFromArgs() });
   const pushes = new PushSource(stack.booked);
   const rows: Row[] = [];
   try {

@@ -2,8 +2,9 @@
 // drains afterwards, against the Temporal ceiling measured in the same run.
 //
 //   npm run bench -- ingest [--burst-rate 1000] [--burst-seconds 30] [--ladder 50,100,200,400,800,1000,1500,2000,3000]
-//     [--step-seconds 10] [--give-up-ms 5000] [--target-p99-ms 250] [--shipments 100] [--connections N]
+//     [--step-seconds 10] [--give-up-ms 5000] [--target-p99-ms 250] [--shipments 100] [--connections 256]
 //     [--drain-timeout 900] [--ceiling-seconds 20] [--ceiling-workflows 100] [--ceiling-signallers 64]
+//     [--env KEY=VALUE …] (more environment for the API and the worker; default: npm start's)
 //
 // The stack runs as `npm start` runs it (bench/lib/procs.ts): the Temporal dev server on a SQLite file,
 // FerretDB, the simulators, the API and the worker, each its own process. This process is the load
@@ -22,7 +23,7 @@
 //    when p99 merely rises: the table shows where it bends.
 import { ceilingOptionsFromArgs, ceilingRow, measureCeiling, type Ceiling } from './ceiling';
 import { openLoop, statusLine, type OpenLoopResult } from './lib/open-loop';
-import { startProcStack, type ProcStack } from './lib/procs';
+import { envFromArgs, startProcStack, type ProcStack } from './lib/procs';
 import { PushSource } from './lib/pushes';
 import { arg, load, report, say, stats, type Row } from './lib/report';
 
@@ -44,7 +45,7 @@ async function send(stack: ProcStack, pushes: PushSource, rate: number, seconds:
     rate,
     seconds,
     label,
-    ...(process.argv.includes('--connections') ? { connections: arg('connections', 256) } : {}),
+    connections: arg('connections', 256),
     body: () => {
       const p = pushes.next();
       return { body: p.body, tag: p.eventId };
@@ -96,7 +97,7 @@ export async function run(command: string): Promise<void> {
   const ceiling: Ceiling | undefined = ceilingOpts.seconds > 0 ? await measureCeiling(ceilingOpts) : undefined;
   const frac = (r: number) => (ceiling ? `${(r / ceiling.appliedPerSecond).toFixed(2)} × ceiling` : 'no ceiling measured');
 
-  const stack = await startProcStack({ shipments: arg('shipments', 100) });
+  const stack = await startProcStack({ shipments: arg('shipments', 100), env: envFromArgs() });
   const pushes = new PushSource(stack.booked);
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -117,8 +118,11 @@ export async function run(command: string): Promise<void> {
     const storedByLastAnswer = times.filter((t) => t <= lastAnswerAt).length;
     const backlog = burst.acked.size - storedByLastAnswer;
     const drainEnd = times.length ? Math.max(...times) : NaN;
-    const drainSeconds = (drainEnd - lastAnswerAt) / 1000;
-    const drainRate = drainSeconds > 0 ? backlog / drainSeconds : NaN;
+    // No backlog at the last answer: nothing to drain (the projection kept up with the acks). Otherwise the
+    // drain rate is what was stored after the last answer over the time it took, drained or not.
+    const drainSeconds = backlog > 0 ? (drainEnd - lastAnswerAt) / 1000 : 0;
+    const storedAfter = times.length - storedByLastAnswer;
+    const drainRate = backlog > 0 && drainSeconds > 0 ? storedAfter / drainSeconds : NaN;
     const overall = burst.acked.size / ((drainEnd - burst.result.startedAt) / 1000);
     rows.push({ ...ackRow('burst', burst) });
     const burstStats = stats(burst.result.latencies);
@@ -126,14 +130,14 @@ export async function run(command: string): Promise<void> {
       'acked in the burst': burst.acked.size,
       'stored by the last ack': storedByLastAnswer,
       'backlog at the last ack': backlog,
-      'drained after s': Number(drainSeconds.toFixed(1)),
-      'drain: applied / s': Math.round(drainRate),
-      'drain vs ceiling': ceiling ? Number((drainRate / ceiling.appliedPerSecond).toFixed(2)) : '',
+      'drained after s': drained.reachedAt ? Number(drainSeconds.toFixed(1)) : `not within ${drainTimeoutMs / 1000}`,
+      'drain: applied / s': Number.isFinite(drainRate) ? Math.round(drainRate) : 'no backlog',
+      'drain vs ceiling': ceiling && Number.isFinite(drainRate) ? Number((drainRate / ceiling.appliedPerSecond).toFixed(2)) : '',
       'burst start → all stored: applied / s': Math.round(overall),
       'not stored': burst.acked.size - storedAt.size,
     };
     if (!drained.reachedAt) notes.push(`the burst's backlog did not drain within ${drainTimeoutMs / 1000} s: ${burst.acked.size - storedAt.size} acknowledged webhooks not stored when the benchmark gave up waiting.`);
-    say(`burst: ${statusLine(burst.result.statuses)}; ack p99 ${Math.round(burstStats.p99)} ms; backlog ${backlog} drained in ${drainSeconds.toFixed(1)} s (${Math.round(drainRate)}/s, ${frac(drainRate)})`);
+    say(`burst: ${statusLine(burst.result.statuses, burst.result.errors)}; ack p99 ${Math.round(burstStats.p99)} ms; backlog ${backlog} ${drained.reachedAt ? 'drained in' : 'not drained after'} ${drainSeconds.toFixed(1)} s (${Math.round(drainRate)}/s, ${frac(drainRate)})`);
 
     let knee: number | undefined;
     for (const rate of ladder) {
@@ -146,7 +150,7 @@ export async function run(command: string): Promise<void> {
       row['drained after s'] = d.reachedAt ? Number(((d.reachedAt - t) / 1000).toFixed(1)) : `> ${drainTimeoutMs / 1000}`;
       rows.push(row);
       const p99 = Number(row['ack p99 ms']);
-      say(`ladder ${rate}/s: acked ${row['acked / s']}/s, p99 ${p99} ms, ${statusLine(step.result.statuses)}`);
+      say(`ladder ${rate}/s: acked ${row['acked / s']}/s, p99 ${p99} ms, ${statusLine(step.result.statuses, step.result.errors)}`);
       if (p99 <= targetP99 && step.acked.size === step.result.sent) knee = rate;
       if (!d.reachedAt) {
         notes.push(`ladder stopped at ${rate}/s: its webhooks did not drain within ${drainTimeoutMs / 1000} s.`);
@@ -158,7 +162,7 @@ export async function run(command: string): Promise<void> {
       }
     }
     notes.unshift(
-      `burst: ${burst.result.sent} webhooks at ${burstRate}/s, ${statusLine(burst.result.statuses)}; ack p99 ${Math.round(burstStats.p99)} ms (target ≤ ${targetP99} ms); drain ${Math.round(drainRate)}/s = ${frac(drainRate)}.`,
+      `burst: ${burst.result.sent} webhooks at ${burstRate}/s, ${statusLine(burst.result.statuses, burst.result.errors)}; ack p99 ${Math.round(burstStats.p99)} ms (target ≤ ${targetP99} ms); drain ${Math.round(drainRate)}/s = ${frac(drainRate)}.`,
       `highest ladder rate with every webhook acknowledged and ack p99 ≤ ${targetP99} ms: ${knee === undefined ? 'none' : `${knee}/s (${frac(knee)})`}.`,
       `webhooks sent in all: ${pushes.made}, over ${stack.booked.length} shipments (booking retries: ${stack.bookingRetries}).`,
       'Latency counts from each request\'s scheduled send time (open loop); "generator lag" is how far the generator itself fell behind its schedule. The generator, the API, the worker, the Temporal dev server and FerretDB share the machine.',

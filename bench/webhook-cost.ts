@@ -3,6 +3,7 @@
 //
 //   npm run bench -- webhook-cost [--rate 50] [--seconds 20] [--idle-seconds 10] [--shipments 100]
 //     [--drain-timeout 300] [--ceiling-seconds 20] [--ceiling-workflows 100] [--ceiling-signallers 64]
+//     [--env KEY=VALUE …] (more environment for the API and the worker; default: npm start's)
 //
 // The stack runs as `npm start` runs it (bench/lib/procs.ts), with MONGODB_COMMAND_METRICS on: the API
 // and the worker count every MongoDB command they send (driver command monitoring,
@@ -20,7 +21,7 @@
 import { ceilingOptionsFromArgs, ceilingRow, measureCeiling, type Ceiling } from './ceiling';
 import { openLoop, statusLine } from './lib/open-loop';
 import { cpuBetween, snapshot, type ProcUsage } from './lib/proc-stats';
-import { startProcStack, type ProcStack } from './lib/procs';
+import { envFromArgs, startProcStack, type ProcStack } from './lib/procs';
 import { delta, scrape, sumBy } from './lib/prom';
 import { PushSource } from './lib/pushes';
 import { arg, load, report, say, stats, type Row } from './lib/report';
@@ -53,7 +54,7 @@ export async function run(command: string): Promise<void> {
   const ceilingOpts = ceilingOptionsFromArgs('ceiling-');
   const ceiling: Ceiling | undefined = ceilingOpts.seconds > 0 ? await measureCeiling(ceilingOpts) : undefined;
 
-  const stack = await startProcStack({ shipments: arg('shipments', 100), commandMetrics: true });
+  const stack = await startProcStack({ shipments: arg('shipments', 100), commandMetrics: true, env: envFromArgs() });
   const pushes = new PushSource(stack.booked);
   try {
     // Warm-up (connections, JIT, workflow caches), drained, then the idle baseline.
@@ -140,7 +141,7 @@ export async function run(command: string): Promise<void> {
     const summary: Row[] = [
       {
         webhooks: n,
-        answers: statusLine(r.statuses),
+        answers: statusLine(r.statuses, r.errors),
         'ack p50 / p99 ms': `${Math.round(ack.median)} / ${Math.round(ack.p99)}`,
         'DB round trips / webhook': per([...dm.values()].reduce((a, b) => a + b, 0), n),
         'Temporal requests / webhook': per(totalTemporal, n),

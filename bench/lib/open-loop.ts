@@ -3,7 +3,9 @@
 // latency and errors, not as a lower offered rate. Latency is measured from each request's scheduled
 // time, not from when a free connection let it leave: a generator that falls behind does not hide the
 // delay (no coordinated omission). The pool opens as many connections as requests in flight need, up to
-// `connections`; past that, requests wait for a connection and that wait counts in their latency.
+// `connections` (default 256, a sender's pool); past that, requests wait for a connection and that wait
+// counts in their latency. Bodies are all made before the clock starts, so making them does not take
+// the generator's CPU while it sends.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { say } from './report';
@@ -24,7 +26,7 @@ export interface OpenLoopOptions {
   seconds: number;
   /** The next request's body, called once per request in schedule order. */
   body: () => { body: string; tag?: string };
-  /** Upper bound on connections (default: rate, at least 64, at most 2,000). */
+  /** Upper bound on connections (default 256). */
   connections?: number;
   /** A request unanswered after this long counts as an error (default 30 s). */
   timeoutMs?: number;
@@ -44,6 +46,8 @@ export interface OpenLoopResult {
   latencies: number[];
   /** Answers by status ('0' = network error or timeout). */
   statuses: Record<string, number>;
+  /** Network errors and timeouts by code (ECONNRESET, UND_ERR_HEADERS_TIMEOUT…). */
+  errors: Record<string, number>;
   /** Wall time from the first scheduled send to the last answer, s. */
   wallSeconds: number;
   /** How far behind schedule the generator itself fell at worst, ms (its own CPU starved). */
@@ -55,11 +59,13 @@ export interface OpenLoopResult {
 
 export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const url = new URL(o.url);
-  const connections = o.connections ?? Math.min(2_000, Math.max(64, Math.ceil(o.rate)));
+  const connections = o.connections ?? 256;
   const pool = new Pool(url.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: o.timeoutMs ?? 30_000, bodyTimeout: o.timeoutMs ?? 30_000 });
   const total = Math.round(o.rate * o.seconds);
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  const errors: Record<string, number> = {};
+  const bodies: Array<{ body: string; tag?: string } | undefined> = Array.from({ length: total }, () => o.body());
   const inflight = new Set<Promise<void>>();
   let maxLag = 0;
   let ok = 0;
@@ -69,7 +75,8 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   let nextProgress = t0 + every;
   const fire = (i: number) => {
     const due = t0 + (i * 1000) / o.rate;
-    const { body, tag } = o.body();
+    const { body, tag } = bodies[i]!;
+    bodies[i] = undefined; // sent: let it go
     const p = pool
       .request({ path: url.pathname + url.search, method: 'POST', headers: o.headers, body })
       .then(
@@ -77,7 +84,11 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
           await r.body.dump();
           return r.statusCode;
         },
-        () => 0,
+        (e: unknown) => {
+          const code = (e as { code?: string }).code ?? (e instanceof Error ? e.name : 'error');
+          errors[code] = (errors[code] ?? 0) + 1;
+          return 0;
+        },
       )
       .then((status) => {
         const latencyMs = performance.now() - due;
@@ -114,6 +125,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     ackedPerSecond: ok / Math.max(o.seconds, wallSeconds),
     latencies,
     statuses,
+    errors,
     wallSeconds,
     maxSendLagMs: maxLag,
     startedAt: wall0,
@@ -121,10 +133,13 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   };
 }
 
-/** "200: 29,998 · 503: 2" */
-export function statusLine(statuses: Record<string, number>): string {
+/** "200: 29998 · 503: 2", with network errors by code: "error (ECONNRESET 3): 3". */
+export function statusLine(statuses: Record<string, number>, errors: Record<string, number> = {}): string {
+  const codes = Object.entries(errors)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
   return Object.entries(statuses)
     .sort(([a], [b]) => Number(a) - Number(b))
-    .map(([s, n]) => `${s === '0' ? 'error' : s}: ${n}`)
+    .map(([s, n]) => `${s === '0' ? `error${codes ? ` (${codes})` : ''}` : s}: ${n}`)
     .join(' · ');
 }

@@ -73,6 +73,22 @@ export interface ProcStack {
   stop(): Promise<void>;
 }
 
+/**
+ * `--env KEY=VALUE` (repeatable): more environment for the API and the worker, e.g. `--env
+ * WEBHOOK_MAX_INFLIGHT=1024`. Without it they run with npm start's defaults.
+ */
+export function envFromArgs(argv: string[] = process.argv): Record<string, string> {
+  const out: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    if (a !== '--env') return;
+    const kv = argv[i + 1] ?? '';
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new Error(`--env expects KEY=VALUE, got '${kv}'`);
+    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  });
+  return out;
+}
+
 /** `n` consecutive free ports (the simulators listen on a base port and the next three). */
 async function freeRange(n: number): Promise<number> {
   const { createServer } = await import('node:net');
