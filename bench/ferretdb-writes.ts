@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   }
   report({
     title: `FerretDB ${build} (SQLite) writes (bench/ferretdb-writes.ts)`,
-    command: `node --import tsx bench/ferretdb-writes.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `node --import tsx bench/ferretdb-writes.ts ${process.argv.slice(2).map((a) => (a === '' ? "''" : a)).join(' ')}`.trim(),
     loadStart,
     loadEnd: load(),
     tables: [

@@ -28,8 +28,10 @@ const script = (file: string, title: string, describe: string): Bench => ({
 });
 
 export const BENCHES: Record<string, Bench> = {
-  ingest: lazy('./ingest', '1. webhook ingest: sustained webhooks/s and ack latency for 60 s, autocannon on loopback, finds the knee'),
-  e2e: lazy('./e2e', '2. end to end: webhook → order status stored, median/p99 at a fixed 200/s'),
+  ceiling: lazy('./ceiling', "0. ceiling: the Temporal dev server alone, a signal-counting workflow, 100 workflows, 64 signallers: signals accepted/s and applied/s"),
+  ingest: lazy('./ingest', '1. webhook ingest: a 1,000/s burst for 30 s, its drain vs the ceiling, then a ladder of rates; open loop, API and worker in their own processes'),
+  e2e: lazy('./e2e', '2. end to end: the highest rate with webhook → stored p99 < 1 s, as a fraction of the ceiling; 60 s at 0.7 × ceiling: does the backlog grow?'),
+  'webhook-cost': lazy('./webhook-cost', '3b. cost per webhook: database round trips, Temporal requests, history events, CPU ms per process (API, worker, Temporal, FerretDB)'),
   cost: lazy('./cost', '3. cost per shipment: history events and billable actions; retry poller vs naive loop'),
   'courier-calls': lazy('./courier-calls', '4. courier API calls per active shipment per day, 10,000 shipments, with/without bulk coalescing'),
   scale: lazy('./scale', '5. scale: N open workflows (--shipments 10000): worker RSS, poll timer lag, webhook latency'),
@@ -37,6 +39,17 @@ export const BENCHES: Record<string, Bench> = {
   'history-cost': script('history-cost.ts', 'history-cost (bench/history-cost.ts)', 'history events per shipment: retry poller vs naive timer loop (part of `cost`)'),
   'webhook-latency': script('webhook-latency.ts', 'webhook latency, closed loop (bench/webhook-latency.ts)', 'webhook → 200 and webhook → status in MongoDB, N shipments in flight'),
 };
+
+/**
+ * Every benchmark runs the Temporal dev server and FerretDB from .tools/: install them first (silent when
+ * they are there and current, e.g. FerretDB with this checkout's patch), as `npm test` does.
+ */
+function ensureTools(): void {
+  const r = spawnSync('bash', [resolve(__dirname, '../scripts/install-tools.sh'), '--quiet'], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    throw new Error("installing the local tools (.tools/) failed, see above. Run 'npm run tools' (scripts/install-tools.sh: needs Go, Java 17 and Maven) and try again.");
+  }
+}
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -46,6 +59,7 @@ async function main(): Promise<void> {
     for (const [n, b] of Object.entries(BENCHES)) console.log(`  ${n.padEnd(16)} ${b.describe}`);
     process.exit(name ? 2 : 0);
   }
+  ensureTools();
   await bench.run(`npm run bench -- ${process.argv.slice(2).join(' ')}`);
 }
 

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('waybill'),
   /** Database operations one process runs at once (driver pool). Keep API + worker well under 50 together on FerretDB v1 (see storage/mongo.ts). */
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MONGO_POOL_SIZE),
+  /** Count MongoDB commands per command and collection on /metrics (driver command monitoring; read in storage/mongo.ts). */
+  MONGODB_COMMAND_METRICS: bool.default(false),
   FERRETDB_PORT: port.default(27017),
 
   /** Where the embedded servers keep their files (git-ignored). */

@@ -8,12 +8,9 @@
 // to 2 requests/s per courier; the simulator's WAF counts on its courier clock, which a bench never
 // moves, so its 5-minute window never resets) and would otherwise be what those benches measure.
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { request as http } from 'undici';
-import { mapLimit } from '../../src/api/services/map-limit';
 import { delhiveryWebhook } from '../../src/couriers/delhivery';
 import { startFerretDb } from '../../src/infra/ferretdb';
 import { freePort, type ManagedProcess } from '../../src/infra/processes';
@@ -23,8 +20,9 @@ import { startTemporalDev } from '../../src/infra/temporal-dev';
 import { SIMULATOR_DEFAULTS } from '../../src/simulators/defaults';
 import { connectMongo, type Mongo } from '../../src/storage/mongo';
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
-import { ADMIN_TOKEN, sampleOrder } from '../../test/support/api';
+import { ADMIN_TOKEN } from '../../test/support/api';
 import { startSims, startWaybill, type Sims, type SimsOptions, type Waybill, type WaybillOptions } from '../../test/support/full-stack';
+import { booker } from './booking';
 import { say } from './report';
 
 export interface BenchStack {
@@ -88,59 +86,8 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     ...(o.activityConfig ? { activityConfig: o.activityConfig } : {}),
     ...(o.workerOptions ? { workerOptions: o.workerOptions } : {}),
   });
-  const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
-  let retries = 0;
-  /**
-   * A 5xx or a network error is retried (order upsert and ship are both idempotent); a 4xx is not. Under
-   * concurrent bookings FerretDB answers some writes with SQLITE_BUSY, which the API turns into a 500.
-   */
-  const retrying = async <T>(what: string, call: () => Promise<{ status: number; value?: T; body: unknown }>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      let failure: string;
-      try {
-        const r = await call();
-        if (r.status < 300 && r.value !== undefined) return r.value;
-        failure = `${r.status} ${JSON.stringify(r.body)}`;
-        if (r.status < 500) throw new Error(`${what}: ${failure}`);
-      } catch (e) {
-        if (e instanceof Error && e.message.startsWith(`${what}:`)) throw e;
-        failure = e instanceof Error ? e.message : String(e);
-      }
-      if (attempt >= 5) throw new Error(`${what}: ${failure} (after ${attempt} attempts)`);
-      retries++;
-      say(`${what}: ${failure}; retrying`);
-      await new Promise((res) => setTimeout(res, 1_000 * attempt));
-    }
-  };
-  const book = async (n: number, prefix: string, concurrency = 8, bo: BookOptions = {}) => {
-    const every = bo.progressEvery ?? 500;
-    const t0 = performance.now();
-    let done = 0;
-    let lastAt = t0;
-    return mapLimit(
-      Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`),
-      concurrency,
-      async (orderId) => {
-        await retrying(`create ${orderId}`, async () => {
-          const r = await http(`${wb.url}/api/orders`, { method: 'POST', headers: auth, body: JSON.stringify(sampleOrder(orderId)) });
-          const body = await r.body.text();
-          return { status: r.statusCode, value: true, body };
-        });
-        const awb = await retrying(`ship ${orderId}`, async () => {
-          const r = await http(`${wb.url}/api/orders/${orderId}/ship`, { method: 'POST', headers: auth, body: JSON.stringify({ courierId: 'delhivery' }) });
-          const body = (await r.body.json()) as { awb?: string };
-          return { status: r.statusCode, value: body.awb, body };
-        });
-        if (++done % every === 0 || done === n) {
-          const now = performance.now();
-          const elapsed = (now - t0) / 1000;
-          say(`booked ${done}/${n}: ${(done / elapsed).toFixed(1)}/s overall, ${(((done % every || every) * 1000) / (now - lastAt)).toFixed(1)}/s lately, ${elapsed.toFixed(0)} s elapsed`);
-          lastAt = now;
-        }
-        return { orderId, awb };
-      },
-    );
-  };
+  const bookings = booker(wb.url, ADMIN_TOKEN);
+  const book = (n: number, prefix: string, concurrency = 8, bo: BookOptions = {}) => bookings.book(n, prefix, concurrency, bo);
   say(`booking ${o.shipments} Delhivery shipments through the API`);
   const booked = await book(o.shipments, `B${randomBytes(2).toString('hex')}`, o.concurrency);
   return {
@@ -155,7 +102,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     processes: { temporal, ferretdb },
     book,
     get bookingRetries() {
-      return retries;
+      return bookings.retries;
     },
     async stop() {
       await wb.stop().catch(() => undefined);

@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CourierCallObservation, CourierDeps } from '../couriers/types';
 import { COURIER_IDS, type EventSource } from '../domain/events';
+import { mongoCommandCounter, mongoCommandMetricsEnabled } from '../storage/mongo';
 import type { InboxStatus, NotificationChannel, NotificationEvent } from '../storage/types';
 
 /** `shed`: refused with 503 before reading the body, too many in flight; `unavailable`: 503, the database was unreachable. */
@@ -31,6 +32,8 @@ export interface MetricsOptions {
   onCollectError?: (err: unknown) => void;
   /** Node.js process metrics (CPU, memory, event loop lag, GC); default true. */
   processMetrics?: boolean;
+  /** Export waybill_mongo_commands_total; default MONGODB_COMMAND_METRICS. */
+  mongoCommands?: boolean;
   now?: () => number;
 }
 
@@ -130,6 +133,8 @@ export function createMetrics(o: MetricsOptions): WaybillMetrics {
     registers,
   });
   if (o.inboxSnapshot) registerInboxGauges(registry, o.inboxSnapshot, o.onCollectError, o.now ?? Date.now);
+  // Database round trips (opt-in, see src/storage/mongo.ts): counted by the process's MongoDB client.
+  if (o.mongoCommands ?? mongoCommandMetricsEnabled()) registry.registerMetric(mongoCommandCounter());
 
   const seenCodes = new Map<string, Set<string>>();
   return {
