@@ -1,0 +1,31 @@
+// Test files that `npm run test:unit` (vitest.unit.config.mts) leaves out: each needs the run's Temporal
+// dev server, FerretDB, the time-skipping test server or Chromium. test/infra/unit-tier.test.ts checks
+// that every test file reaching for a server is listed here.
+export const SERVER_TESTS: readonly string[] = [
+  'test/chaos/**',
+  'test/e2e/**',
+  'test/fullstack/**',
+  'test/ops-console/**',
+  'test/storage/**',
+  'test/activities/notification-activities.test.ts',
+  'test/analytics/analytics.routes.test.ts',
+  'test/analytics/sync-analytics.test.ts',
+  'test/api/couriers.routes.test.ts',
+  'test/api/ndr.routes.test.ts',
+  'test/api/openapi.test.ts',
+  'test/api/orders.routes.test.ts',
+  'test/api/server.test.ts',
+  'test/api/tracking.routes.test.ts',
+  'test/api/webhooks.routes.test.ts',
+  'test/fuzz/hostile-webhooks.test.ts',
+  'test/infra/register-search-attributes.test.ts',
+  'test/infra/stack.test.ts',
+  'test/temporal/pii-history.test.ts',
+  'test/tracking-page/browser.test.ts',
+  'test/tracking-page/routes.test.ts',
+  'test/webhooks/deliver.test.ts',
+  'test/webhooks/inbox-metrics.test.ts',
+  'test/workflows/dev-server.test.ts',
+  'test/workflows/lives.test.ts',
+  'test/workflows/worker-kill.test.ts',
+];
