@@ -6,8 +6,8 @@ import type { CourierId, EventSource, TrackingEvent } from '../../domain/events'
 import type { NdrAction } from '../../domain/ndr';
 import type { NdrReason, OrderStatus, ShipmentStatus } from '../../domain/status';
 import type { CourierCapabilities, CreateShipmentRequest } from '../../couriers/types';
+import type { NotificationChannel, NotificationEvent } from '../../domain/notifications';
 import type { StatusMachine, Transition } from '../../domain/state-machine';
-import type { NotificationChannel, NotificationEvent } from '../../storage/types';
 
 export type { Transition };
 

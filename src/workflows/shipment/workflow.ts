@@ -9,7 +9,8 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { NotifyInput, ProjectionWrite, TrackOutput } from '../../activities';
 import type { TrackingEvent } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
-import { defaultNdrDecision, milestonesFor, MILESTONE_AUDIENCE, pollDelayMs, stuckAfterMs, type Milestone } from '../../domain/shipment-policy';
+import { EVENT_AUDIENCE, EVENT_CHANNELS, type NotificationEvent } from '../../domain/notifications';
+import { defaultNdrDecision, milestonesFor, pollDelayMs, stuckAfterMs } from '../../domain/shipment-policy';
 import { ingest, setBase, setManualStatus, type IngestResult, type Transition } from '../../domain/state-machine';
 import { isShipmentStatus, isTerminal, ORDER_STATUS_FOR, STATUS_RANK, type ShipmentStatus } from '../../domain/status';
 import { courierCalls, notifications, projection, trackCalls } from './activity-proxies';
@@ -571,13 +572,9 @@ class Shipment {
   // Notifications: once per order × event × channel (ledger in the activity + `notified` here); at most
   // once across a crash mid-send, reported as 'uncertain' (docs/notifications.md)
 
-  private announce(m: Milestone): void {
-    const channels =
-      MILESTONE_AUDIENCE[m] === 'admin'
-        ? this.opts.notify.adminEmail
-          ? (['admin_email'] as const)
-          : []
-        : ([...(this.opts.notify.email ? ['email'] : []), ...(this.opts.notify.whatsapp ? ['whatsapp'] : [])] as Array<'email' | 'whatsapp'>);
+  private announce(m: NotificationEvent): void {
+    const on = this.opts.notify;
+    const channels = EVENT_CHANNELS[m].filter((c) => (c === 'email' ? on.email : c === 'whatsapp' ? on.whatsapp : on.adminEmail));
     for (const channel of channels) {
       const key = `${m}:${channel}`;
       if (this.s.notified.includes(key) || this.s.pendingNotifications.some((p) => `${p.event}:${p.channel}` === key)) continue;
@@ -614,7 +611,7 @@ class Shipment {
     const recipient: NotifyInput['recipient'] = { ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone } : {}), name: c.name };
     this.inflightNotifications += 1;
     notifications
-      .notify({ ...intent, orderId: this.s.orderId, ...(MILESTONE_AUDIENCE[intent.event] === 'customer' ? { recipient } : {}) })
+      .notify({ ...intent, orderId: this.s.orderId, ...(EVENT_AUDIENCE[intent.event] === 'customer' ? { recipient } : {}) })
       .then((out) => {
         // 'uncertain' (an interrupted attempt may have sent it) is settled like 'sent': never asked
         // again, but listed apart. Only a new result value takes this branch: no command changes.
