@@ -41,7 +41,8 @@ import {
   type ShipmentState,
   type TrackingView,
 } from './contract';
-import { bookingFailure, failureMessage, invalid, isUsableEvent, requireRequestId, validateNdrAction } from './messages';
+import { bookingFailure, failureMessage } from './failures';
+import { invalid, isUsableEvent, requireRequestId, validateNdrAction } from './validators';
 import { resolveOptions } from './options';
 import { Poller } from './poller';
 import { initialState, projectionOf, searchAttributeValues, shipmentRef, trackingView, type SearchAttributeValues } from './state';

@@ -1,5 +1,5 @@
-// Checking what arrives in signals and updates, and turning activity failures into words. Pure.
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+// Checking what arrives in signals and updates. Pure.
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { TrackingEvent } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
 import { isShipmentStatus } from '../../domain/status';
@@ -37,19 +37,4 @@ export function validateNdrAction(a: NdrAction | undefined): void {
     default:
       throw invalid('unknown NDR action');
   }
-}
-
-export function bookingFailure(err: unknown): { code: string; message: string } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as { code?: string } | undefined;
-    return { code: details?.code ?? cause.type ?? 'failed', message: cause.message };
-  }
-  if (cause instanceof TimeoutFailure) return { code: 'courier_unavailable', message: 'the courier did not answer in time' };
-  return { code: 'failed', message: failureMessage(err) };
-}
-
-export function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : 'failed';
 }
