@@ -2,18 +2,18 @@
 // in-process simulators, templates, codecs, golden-history replay). No global setup: nothing starts a
 // Temporal server, FerretDB or a browser. `npm test` (vitest.config.mts) still runs every test.
 //
-// A test that needs a server and is not listed below cannot pass here unnoticed: without the global
-// setup it gets no server address, and the helpers that start or reach a server (test/support: mongo,
-// temporal-namespace, workflow-env's binaries, browser) throw a "needs a server" error in this tier
-// (WAYBILL_TEST_TIER=unit), and test/infra/unit-tier.test.ts finds it in the source. It then fails
-// loudly: add it to SERVER_TESTS (test/support/server-tests.ts).
+// The tests that do need one are listed in test/support/server-tests.json and left out here. One that
+// is not listed cannot pass here unnoticed: without the global setup it gets no server address, the
+// helpers that start or reach a server (test/support: mongo, temporal-namespace, workflow-env's
+// binaries, browser) throw a "needs a server" error in this tier (WAYBILL_TEST_TIER=unit), and
+// test/infra/unit-tier.test.ts finds it in the source.
 import { configDefaults, defineConfig } from 'vitest/config';
-import { SERVER_TESTS } from './test/support/server-tests';
+import servers from './test/support/server-tests.json' with { type: 'json' };
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...SERVER_TESTS],
+    exclude: [...configDefaults.exclude, ...servers.serverTests],
     environment: 'node',
     // Replay loads Temporal's native bridge, which misbehaves under worker threads (sdk-typescript#876).
     pool: 'forks',

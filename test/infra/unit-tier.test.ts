@@ -1,16 +1,17 @@
 // The unit tier (`npm run test:unit`) must hold only tests that need no server. Two guards: helpers
 // that start or reach a server refuse in that tier (test/support/tier.ts), and every test file whose
-// source reaches for a server is listed in SERVER_TESTS, which the unit config leaves out.
+// source reaches for a server is listed in test/support/server-tests.json, which the unit config leaves out.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
-import { SERVER_TESTS } from '../support/server-tests';
+import servers from '../support/server-tests.json';
 import { freshMongo } from '../support/mongo';
 import { isolatedNamespace } from '../support/temporal-namespace';
 import { toolPath } from '../support/workflow-env';
 
 const ROOT = resolve(__dirname, '../..');
+const SERVER_TESTS: readonly string[] = servers.serverTests;
 
 /** What a test file's source shows when it starts or reaches a server. */
 const SERVER_MARKERS = [

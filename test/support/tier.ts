@@ -3,5 +3,5 @@
 // why, instead of waiting on a connection or passing by accident.
 export function needsServer(what: string): void {
   if (process.env.WAYBILL_TEST_TIER !== 'unit') return;
-  throw new Error(`${what}: this test needs a server and the unit tier starts none; list it in SERVER_TESTS (test/support/server-tests.ts)`);
+  throw new Error(`${what}: this test needs a server and the unit tier starts none; list it in test/support/server-tests.json`);
 }
