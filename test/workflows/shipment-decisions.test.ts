@@ -6,17 +6,31 @@ import type { TrackingEvent } from '../../src/domain/events';
 import { createStatusMachine, ingest, setBase } from '../../src/domain/state-machine';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../../src/domain/status';
 import { recordAnswer, refusal, refusedAnswer, type Command, type CommandKind } from '../../src/workflows/shipment/commands';
-import type { BookingState, NdrState } from '../../src/workflows/shipment/contract';
+import type { BookingState, NdrState, ShipmentInput } from '../../src/workflows/shipment/contract';
 import { answerNdr, ndrDeadline, openNdr, repeatedAttempt } from '../../src/workflows/shipment/ndr';
 import { initialState, projectionWrite, searchAttributeChange, type ShipmentState } from '../../src/workflows/shipment/state';
 import { validate } from '../../src/workflows/shipment/validators';
-import { shipmentInput } from '../support/workflow-env';
 
 const AT = '2026-03-02T10:00:00.000Z';
 const H = 3_600_000;
 
+const INPUT: ShipmentInput = {
+  orderId: 'ORD-1',
+  courier: 'delhivery',
+  request: {
+    orderId: 'ORD-1',
+    orderDate: AT,
+    consignee: { name: 'Asha Rao', phone: '9876543210', address1: '12 MG Road', city: 'Bengaluru', state: 'Karnataka', pincode: '560001', country: 'IN' },
+    items: [{ name: 'Tea 500g', sku: 'TEA-500', quantity: 1, unitPrice: 450 }],
+    paymentMethod: 'prepaid',
+    codAmount: 0,
+    orderValue: 450,
+    parcel: { weightGrams: 500, lengthCm: 10, breadthCm: 10, heightCm: 10 },
+  },
+};
+
 function state(over: { booking?: BookingState; status?: ShipmentStatus; ndrOpen?: boolean } = {}): ShipmentState {
-  const s = initialState(shipmentInput('ORD-1'), AT);
+  const s = initialState(INPUT, AT);
   if (over.booking) s.booking = over.booking;
   if (over.status) s.machine = { ...createStatusMachine(over.status), status: over.status };
   if (over.ndrOpen !== undefined) s.ndr = ndr({ open: over.ndrOpen });
