@@ -9,11 +9,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { randomUUID } from 'node:crypto';
-import { MILESTONE_AUDIENCE } from '../domain/shipment-policy';
+import { channelCarries } from '../domain/notifications';
 import { isNotificationError, isNotificationSkipped } from '../notifications/errors';
 import type { NotificationDoc, SendAttempt } from '../storage/types';
 import type { ActivityDeps } from './deps';
-import { render } from './notification-templates';
 import type { NotifyInput, NotifyOutput } from './types';
 
 /** This activity execution's identity: the workflow run, the activity id and the attempt number. */
@@ -42,13 +41,12 @@ export function createNotificationActivities(deps: ActivityDeps) {
       if (!proceed) return settled(doc);
       const to =
         input.channel === 'admin_email' ? deps.config.adminEmail : input.channel === 'email' ? input.recipient?.email : input.recipient?.phone;
-      if (!to || (MILESTONE_AUDIENCE[input.event] === 'admin') !== (input.channel === 'admin_email')) {
+      if (!to || !channelCarries(input.channel, input.event)) {
         const reason = to ? `channel ${input.channel} does not carry ${input.event}` : `no ${input.channel === 'whatsapp' ? 'phone' : 'email'} on file`;
         await deps.ledger.markSkipped(key, reason);
         deps.metrics?.notification?.(input.event, input.channel, 'skipped');
         return { outcome: 'skipped', reason };
       }
-      const { subject, text } = render(input.event, input.orderId, input.facts);
 
       const by = currentAttempt();
       const begun = await deps.ledger.beginSend(key, by);
@@ -66,8 +64,6 @@ export function createNotificationActivities(deps: ActivityDeps) {
           event: input.event,
           orderId: input.orderId,
           to,
-          subject,
-          text,
           // The name is personal data: it travels in this activity's (encrypted) input only.
           data: { ...input.facts, ...(input.recipient?.name ? { customerName: input.recipient.name } : {}) },
           idempotencyKey: `${input.orderId}:${input.event}:${input.channel}`,

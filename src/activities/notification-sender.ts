@@ -1,6 +1,7 @@
-// The port notifications leave through. Real email and WhatsApp senders arrive in a later issue; the
-// logging sender lets the worker run end to end meanwhile.
-import type { NotificationChannel, NotificationEvent } from '../storage/types';
+// The port notifications leave through. The worker plugs in the real sender (src/notifications: the
+// store's templates over SMTP and the WhatsApp Cloud API); the logging sender serves tests and tools
+// that run the activities without sending anything.
+import type { NotificationChannel, NotificationEvent } from '../domain/notifications';
 
 export interface OutgoingMessage {
   channel: NotificationChannel;
@@ -8,9 +9,7 @@ export interface OutgoingMessage {
   orderId: string;
   /** Email address or phone number. Personal data: never log it. */
   to: string;
-  subject: string;
-  text: string;
-  /** Template variables, for providers with approved templates (WhatsApp). */
+  /** The facts the templates render (awb, courier, tracking link, customer name, …). */
   data: Record<string, string | number | boolean>;
   /** Stable per order × event × channel: a provider that supports it drops a repeated send. */
   idempotencyKey: string;
@@ -32,7 +31,7 @@ export class LoggingNotificationSender implements NotificationSender {
   async send(m: OutgoingMessage): Promise<{ providerMessageId: string }> {
     this.n += 1;
     const providerMessageId = `log-${m.idempotencyKey}-${this.n}`;
-    this.log.info('notification (logged, not sent)', { orderId: m.orderId, event: m.event, channel: m.channel, subject: m.subject, providerMessageId });
+    this.log.info('notification (logged, not sent)', { orderId: m.orderId, event: m.event, channel: m.channel, providerMessageId });
     return { providerMessageId };
   }
 }

@@ -132,7 +132,7 @@ export class TemporalShipmentGateway implements ShipmentGateway, BookingRetry {
       return await this.update(orderId, () => this.handle(orderId).executeUpdate(refreshUpdate));
     } catch (e) {
       if (!(e instanceof ShipmentGatewayError) || e.kind !== 'finished') throw e;
-      // The seed's syncOrderTracking answered "nothing changed" for finished orders; keep that contract.
+      // The store's own syncOrderTracking (before Waybill) answered "nothing changed" for finished orders; keep that contract.
       const view = await this.call(orderId, this.timeouts.queryMs, () => this.handle(orderId).query(trackingQuery));
       return { success: true, statusUpdated: false, status: view.status, orderStatus: view.orderStatus };
     }

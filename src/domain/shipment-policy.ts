@@ -1,5 +1,7 @@
 // Timing and notification policy of a shipment: how often to poll, when a shipment counts as stuck,
-// which milestones notify whom. Pure, so the workflow and the activities agree and tests can pin it.
+// which status changes are worth a notification. Pure, so the workflow and the activities agree and
+// tests can pin it. Who hears about which notification, on which channel: ./notifications.ts.
+import type { NotificationEvent } from './notifications';
 import type { ShipmentStatus } from './status';
 import { isTerminal, phaseOf } from './status';
 
@@ -92,24 +94,11 @@ export const DEFAULT_MAX_NDR_REATTEMPTS = 2;
 // ---------------------------------------------------------------------------------------------------
 // Milestones
 
-export type Milestone = 'shipped' | 'out_for_delivery' | 'delivered' | 'ndr_action_needed' | 'rto_initiated' | 'admin_ndr_alert' | 'stuck_alert';
-export type Audience = 'customer' | 'admin';
-
-export const MILESTONE_AUDIENCE: Record<Milestone, Audience> = {
-  shipped: 'customer',
-  out_for_delivery: 'customer',
-  delivered: 'customer',
-  ndr_action_needed: 'customer',
-  rto_initiated: 'customer',
-  admin_ndr_alert: 'admin',
-  stuck_alert: 'admin',
-};
-
 /**
- * Milestones a status change announces. Only the status actually reached counts: a poll that jumps
+ * Notifications a status change announces. Only the status actually reached counts: a poll that jumps
  * from in transit to delivered announces "delivered", never a stale "out for delivery".
  */
-export function milestonesFor(from: ShipmentStatus, to: ShipmentStatus): Milestone[] {
+export function milestonesFor(from: ShipmentStatus, to: ShipmentStatus): NotificationEvent[] {
   if (from === to) return [];
   if (to === 'booked' && from === 'pending') return ['shipped'];
   if (to === 'out_for_delivery') return ['out_for_delivery'];

@@ -71,7 +71,7 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The store's order status for a shipment status (the seed mapping, extended for NDR, RTO and losses). */
+/** The store's order status for a shipment status (the store's own mapping before Waybill, extended for NDR, RTO and losses). */
 export const ORDER_STATUS_FOR: Record<ShipmentStatus, OrderStatus> = {
   pending: 'processing',
   booked: 'shipped',
@@ -96,7 +96,7 @@ export function orderStatusFor(status: ShipmentStatus): OrderStatus {
 }
 
 /**
- * The store's free-text mapping from the seed ("delivered", "OFD", "dispatched", …), kept for couriers
+ * The store's own free-text mapping from before Waybill ("delivered", "OFD", "dispatched", …), kept for couriers
  * configured as 'manual' and for legacy text. Unknown text → undefined (the caller keeps the status).
  */
 export function orderStatusFromText(text: string): OrderStatus | undefined {

@@ -1,32 +1,10 @@
 // What each notification event may say, and on which channels it goes. Templates are checked against
 // this at start-up: a template that names a variable its event does not have fails to load, so a typo
 // is found by the operator who made it, not by a customer who receives "Hi {{custmerName}}".
-import type { NotificationChannel, NotificationEvent } from '../storage/types';
+import type { NotificationEvent } from '../domain/notifications';
 
-export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [
-  'shipped',
-  'out_for_delivery',
-  'delivered',
-  'ndr_action_needed',
-  'rto_initiated',
-  'admin_ndr_alert',
-  'stuck_alert',
-];
-
-/** Customers hear about milestones by email and WhatsApp; the admin hears about trouble by email. */
-export const EVENT_CHANNELS: Record<NotificationEvent, readonly NotificationChannel[]> = {
-  shipped: ['email', 'whatsapp'],
-  out_for_delivery: ['email', 'whatsapp'],
-  delivered: ['email', 'whatsapp'],
-  ndr_action_needed: ['email', 'whatsapp'],
-  rto_initiated: ['email', 'whatsapp'],
-  admin_ndr_alert: ['admin_email'],
-  stuck_alert: ['admin_email'],
-};
-
-export function channelCarries(channel: NotificationChannel, event: NotificationEvent): boolean {
-  return EVENT_CHANNELS[event].includes(channel);
-}
+// Which event goes on which channel is the domain's table (src/domain/notifications.ts).
+export { channelCarries, EVENT_CHANNELS, NOTIFICATION_EVENTS } from '../domain/notifications';
 
 /**
  * How a value is printed: `url` must be http(s) (a template puts it in an href); `datetime`/`date` are

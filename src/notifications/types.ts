@@ -1,6 +1,6 @@
 // The shapes that cross the notifications module's edge. `NotificationMessage` is structurally the
-// activities' OutgoingMessage minus what this module ignores (the activity's pre-rendered subject and
-// text: the words come from the store's template files here), so the port's messages fit as they are.
+// activities' OutgoingMessage (the words come from the store's template files here), so the port's
+// messages fit as they are.
 import type { NotificationChannel, NotificationEvent } from '../storage/types';
 
 export interface NotificationMessage {

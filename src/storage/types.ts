@@ -2,6 +2,7 @@
 // write it through. The workflow is the source of truth while a shipment is live; these documents are
 // what lists, analytics, the tracking-page fallback and finished shipments read.
 import type { CourierId, EventSource } from '../domain/events';
+import type { NotificationChannel, NotificationEvent } from '../domain/notifications';
 import type { NdrReason, OrderStatus, ShipmentStatus } from '../domain/status';
 import type { NdrState, TimelineEntry } from '../workflows/shipment/contract';
 
@@ -94,8 +95,7 @@ export interface InboxDoc {
   updatedAt: string;
 }
 
-export type NotificationChannel = 'email' | 'whatsapp' | 'admin_email';
-export type NotificationEvent = 'shipped' | 'out_for_delivery' | 'delivered' | 'ndr_action_needed' | 'rto_initiated' | 'admin_ndr_alert' | 'stuck_alert';
+export type { NotificationChannel, NotificationEvent };
 
 export interface NotificationDoc {
   _id: string; // `${orderId}:${event}:${channel}` — one per order × event × channel

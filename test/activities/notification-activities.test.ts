@@ -19,7 +19,7 @@ describe('notify', () => {
     expect((await run(base, acts)).outcome).toBe('already_done');
     expect((await run({ ...base, channel: 'whatsapp' }, acts)).outcome).toBe('sent');
     expect(world.sender.keys()).toEqual(['shipped:email', 'shipped:whatsapp']);
-    expect(world.sender.sent[0]?.text).toContain('https://s/t');
+    expect(world.sender.sent[0]?.data.trackingPageUrl).toBe('https://s/t');
   });
 
   it('skips a channel with no address on file, for good', async () => {

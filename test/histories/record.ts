@@ -12,6 +12,7 @@ import {
   resolveNdrUpdate,
   retryBookingUpdate,
   SEARCH_ATTRIBUTES,
+  trackingQuery,
 } from '../../src/workflows/shipment/contract';
 import { FakeCourier, fakeWorld, scan } from '../support/workflow-fakes';
 import { createTimeSkippingEnv, orderId, shipmentInput, toolPath } from '../support/workflow-env';
@@ -30,6 +31,16 @@ async function save(name: string, handle: Handle, env: Env): Promise<void> {
   writeHistoryFile(join(OUT, `${name}.json`), history);
   console.log(`recorded ${name}: ${history.events?.length ?? 0} events`);
 }
+
+/** The run a continue-as-new handed over to: it starts from the carried state. */
+async function saveLatest(name: string, handle: Handle, env: Env): Promise<void> {
+  const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+  writeHistoryFile(join(OUT, `${name}.json`), history);
+  console.log(`recorded ${name}: ${history.events?.length ?? 0} events`);
+}
+
+/** Scenarios whose last run is recorded too (as `<name>-continued`). */
+const CONTINUED_TOO = new Set(['can-after-timer']);
 
 /** `npx tsx test/histories/record.ts [time-skipping|dev-server] [name]` records only that scenario. */
 const ONLY_NAME = process.argv[3];
@@ -51,6 +62,7 @@ async function scenario(env: Env, name: string, input: Parameters<typeof shipmen
     await script({ env, handle, courier, awb, t0, send });
     await handle.result();
     await save(name, handle, env);
+    if (CONTINUED_TOO.has(name)) await saveLatest(`${name}-continued`, handle, env);
   });
 }
 
@@ -123,6 +135,17 @@ async function timeSkipping(): Promise<void> {
       await env.sleep('40 hours');
       await send(scan(awb, 'lost', t0 + 60 * H));
     });
+    // Recorded after the 'linger-after-final' patch, with the production linger: a scan that reaches
+    // the run after the final one (late and out of order) still lands on the timeline; then the
+    // linger timer closes the run.
+    await scenario(env, 'linger-after-final', { options: { lingerAfterFinalMinutes: 24 * 60 } }, async ({ handle, awb, t0, send }) => {
+      await send(scan(awb, 'picked_up', t0 + 2 * H), scan(awb, 'out_for_delivery', t0 + 20 * H));
+      await send(scan(awb, 'delivered', t0 + 24 * H));
+      await until(() => lingerTimerStarted(handle), 'the final run waits on its linger timer');
+      const late = scan(awb, 'in_transit', t0 + 10 * H);
+      await send(late);
+      await until(async () => (await handle.query(trackingQuery)).timeline.some((e) => e.key === late.key), 'the late scan reaches the lingering run');
+    });
     await scenario(env, 'icarry-ndr-ops', {}, async ({ env, handle, awb, t0, send }) => {
       await send(scan(awb, 'out_for_delivery', t0 + 30 * H, { courier: 'icarry' }), scan(awb, 'undelivered', t0 + 33 * H, { courier: 'icarry', ndr: { reason: 'refused' } }));
       await env.sleep('2 days');
@@ -149,9 +172,33 @@ async function devServer(): Promise<void> {
         await handle.signal(courierEventSignal, sig);
       }
     });
+    // Recorded after the 'can-after-timer' patch: the run continues as new from a timer-fired
+    // activation, carrying its state; the next run finishes the shipment.
+    await scenario(env, 'can-after-timer', { options: { continueAsNewAfterEvents: 20 } }, async ({ env, handle, awb, t0, send }) => {
+      await send(scan(awb, 'pickup_scheduled', t0 + H));
+      await send(scan(awb, 'picked_up', t0 + 2 * H));
+      await send(scan(awb, 'in_transit', t0 + 5 * H));
+      await until(async () => (await env.client.workflow.getHandle(handle.workflowId).describe()).runId !== handle.firstExecutionRunId, 'the first run continues as new');
+      await send(scan(awb, 'out_for_delivery', t0 + 30 * H), scan(awb, 'delivered', t0 + 33 * H));
+    });
   } finally {
     await env.teardown();
   }
+}
+
+/** Waits for a condition the script needs before its next step; gives up after a minute. */
+async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+  for (const start = Date.now(); !(await done()); ) {
+    if (Date.now() - start > 60_000) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Whether the run has recorded the 'linger-after-final' patch and started a timer after it. */
+async function lingerTimerStarted(handle: Handle): Promise<boolean> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const patch = events.findIndex((e) => (e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).some((p) => Buffer.from(p.data ?? []).toString().includes('linger-after-final')));
+  return patch >= 0 && events.slice(patch).some((e) => e.timerStartedEventAttributes);
 }
 
 async function main(): Promise<void> {

@@ -117,7 +117,7 @@ describe('skipped, not failed', () => {
 
   it("through the activities' port, a skip is thrown as NotificationSkipped with its reason", async () => {
     const port: ActivityNotificationSender = senderWith({ NOTIFY_EMAIL_ENABLED: 'false' });
-    const message = { ...shippedTo('email', 'asha@customer.test'), to: 'asha@customer.test', subject: 'ignored', text: 'ignored', idempotencyKey: 'ORD-1001:shipped:email' };
+    const message = { ...shippedTo('email', 'asha@customer.test'), to: 'asha@customer.test', idempotencyKey: 'ORD-1001:shipped:email' };
     await expect(port.send(message)).rejects.toEqual(new NotificationSkipped('email notifications are switched off (NOTIFY_EMAIL_ENABLED=false)'));
   });
 });

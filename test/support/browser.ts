@@ -2,6 +2,7 @@
 // playwright-core: no browser download, and a missing binary fails the run instead of skipping it.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { needsServer } from './tier';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -18,6 +19,7 @@ const ARGS = [
 
 /** Each launch gets a fresh temporary profile (playwright's default), so no state leaks between runs. */
 export async function launchChromium(): Promise<Browser> {
+  needsServer('launchChromium');
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: run \`npm run tools\` to install Debian's chromium`);
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
 }

@@ -2,8 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { connectMongo, type Mongo } from '../../src/storage/mongo';
+import { needsServer } from './tier';
 
 export async function freshMongo(label: string): Promise<Mongo> {
+  needsServer('freshMongo (FerretDB)');
   const name = `t_${label.replace(/[^A-Za-z0-9]/g, '_')}_${randomUUID().slice(0, 8)}`;
   const m = await connectMongo(inject('mongoUri'), name);
   const close = m.close;

@@ -7,12 +7,14 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import type { CourierId } from '../../src/couriers/types';
 import type { ShipmentInput, ShipmentOptions } from '../../src/workflows/shipment/contract';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/workflows/shipment/contract';
+import { needsServer } from './tier';
 
 export const ROOT = resolve(__dirname, '../..');
 export const WORKFLOWS_PATH = resolve(ROOT, 'src/workflows/index.ts');
 
 /** A binary from scripts/install-tools.sh; missing means the run must fail and say how to fix it. */
 export function toolPath(name: 'temporal' | 'temporal-test-server' | 'ferretdb'): string {
+  needsServer(`the ${name} binary`);
   const p = resolve(ROOT, '.tools/bin', name);
   if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run tools\` to install the local Temporal/FerretDB binaries`);
   return p;

@@ -175,7 +175,7 @@ describe('shipment lives (time-skipping)', () => {
       'shipped:whatsapp',
     ]);
     const ndrMail = world.sender.sent.find((m) => m.event === 'ndr_action_needed' && m.channel === 'email');
-    expect(ndrMail?.text).toContain(`/order-tracking/${id}`);
+    expect(ndrMail?.data.trackingPageUrl).toContain(`/order-tracking/${id}`);
     expect(world.store.notes.get(id)?.map((n) => n.text).join('\n')).toContain('consignee_unavailable');
     expect(world.store.shipments.get(id)).toMatchObject({ ndrOpen: false, status: 'delivered' });
   });
@@ -230,7 +230,8 @@ describe('shipment lives (time-skipping)', () => {
       expect(((await handle.result()) as ShipmentResult).status).toBe('delivered');
     });
     expect(world.sender.keys(id)).toContain('admin_ndr_alert:admin_email');
-    expect(world.sender.sent.find((m) => m.event === 'admin_ndr_alert')?.text).toContain('ops must act');
+    // The admin template says ops must act when `escalated` is set (test/notifications/templates.test.ts).
+    expect(world.sender.sent.find((m) => m.event === 'admin_ndr_alert')?.data.escalated).toBe(true);
   });
 
   it('lost: the courier declares the parcel lost; cancel after pickup is refused', async () => {

@@ -1,6 +1,7 @@
-// "Sync now": ask each order's workflow to poll its courier. The seed's syncOrderTracking contract —
-// `{success, statusUpdated, status}`, never throwing for an order that cannot be synced — is kept for the
-// batch call and the typed client; the single-order route maps failures to HTTP statuses instead.
+// "Sync now": ask each order's workflow to poll its courier. The contract of the store's own
+// syncOrderTracking from before Waybill — `{success, statusUpdated, status}`, never throwing for an order
+// that cannot be synced — is kept for the batch call and the typed client; the single-order route maps
+// failures to HTTP statuses instead.
 import type { OrderStatus, ShipmentStatus } from '../../domain/status';
 import { ShipmentGatewayError, type ShipmentGateway } from '../shipment-gateway';
 import { mapLimit } from './map-limit';

@@ -5,9 +5,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CourierId, EventSource, TrackingEvent } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
 import type { NdrReason, OrderStatus, ShipmentStatus } from '../../domain/status';
-import type { CourierCapabilities, CreateShipmentRequest } from '../../couriers/types';
-import type { StatusMachine, Transition } from '../../domain/state-machine';
-import type { NotificationChannel, NotificationEvent } from '../../storage/types';
+import type { CreateShipmentRequest } from '../../couriers/types';
+import type { NotificationChannel, NotificationEvent } from '../../domain/notifications';
+import type { Transition } from '../../domain/state-machine';
 
 export type { Transition };
 
@@ -43,7 +43,8 @@ export const SEARCH_ATTRIBUTE_FLAGS: ReadonlyArray<{ name: string; type: 'Keywor
 ];
 
 // ---------------------------------------------------------------------------------------------------
-// Input, options and state (JSON-plain: no Map, no Date, no class instances).
+// Input, options and what the workflow reports (JSON-plain: no Map, no Date, no class instances).
+// The workflow's own state is its business (state.ts), not part of this contract.
 
 export interface ShipmentOptions {
   /** Hours the customer/admin has to answer an NDR before the default action (default 24). */
@@ -75,8 +76,6 @@ export interface ShipmentInput {
   /** Signed self-service tracking link for the customer (built by the API). */
   trackingPageUrl?: string;
   options?: Partial<ShipmentOptions>;
-  /** Set only by continue-as-new. */
-  carried?: CarriedState;
 }
 
 export type BookingState =
@@ -159,51 +158,6 @@ export interface NotificationIntent {
   /** Facts the message needs, captured when the milestone happened (no personal data). */
   facts: Record<string, string | number | boolean>;
 }
-
-/** The workflow's whole state, JSON-plain; carried as is across continue-as-new. */
-export interface ShipmentState {
-  orderId: string;
-  courier: CourierId;
-  /** The order as the courier needs it; replaced in part by an ops fix (retryBooking). Personal data. */
-  request: CreateShipmentRequest;
-  trackingPageUrl?: string;
-  booking: BookingState;
-  bookingAttempts: number;
-  capabilities?: CourierCapabilities;
-  /** Every distinct courier event, the derived and reported status, the manual override, transitions. */
-  machine: StatusMachine;
-  expectedDeliveryAt?: string;
-  courierStatus?: string;
-  location?: string;
-  ndr?: NdrState;
-  stuck: { flagged: boolean; at?: string; status?: ShipmentStatus };
-  lastEventAt?: string;
-  lastSyncAt?: string;
-  lastWebhookAt?: string;
-  pollError?: string;
-  /** `${event}:${channel}` settled: sent, skipped, or uncertain (never asked again). */
-  notified: string[];
-  /**
-   * The subset of `notified` whose delivery is unknown: an attempt was interrupted after it claimed the
-   * slot and may have handed the message over; it was not sent again (the ledger says 'uncertain').
-   * Absent until the first one, so states of runs that never saw one are unchanged.
-   */
-  notifiedUncertain?: string[];
-  /** Decided but not confirmed; re-issued after continue-as-new (the ledger makes that safe). */
-  pendingNotifications: NotificationIntent[];
-  /** Signals received and not yet applied. */
-  inbox: CourierEventSignal[];
-  /** Answers to updates already handled, by request id (bounded), so a retried request gets the same answer. */
-  results: Array<{ requestId: string; result: unknown }>;
-  /** Projection bookkeeping: last seq written, transitions already written to the order history. */
-  projection: { seq: number; transitionsWritten: number; pendingEventKeys: string[]; pendingNotes: Array<{ key: string; text: string; by: string; at: string }> };
-  /** Search attribute values last upserted (JSON), to upsert only on change. */
-  searchAttributes: string;
-  updatedAt: string;
-}
-
-/** Compact state carried across continue-as-new. */
-export type CarriedState = ShipmentState;
 
 export interface ShipmentResult {
   orderId: string;
