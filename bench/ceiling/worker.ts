@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const address = process.env.CEILING_TEMPORAL_ADDRESS;
   const taskQueue = process.env.CEILING_TASK_QUEUE;
   if (!address || !taskQueue) throw new Error('CEILING_TEMPORAL_ADDRESS and CEILING_TASK_QUEUE are required');
-  Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) } });
+  Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => console.error(m) } });
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({ connection, namespace: process.env.CEILING_NAMESPACE ?? 'default', taskQueue, workflowsPath: require.resolve('./workflow') });
   process.once('SIGTERM', () => worker.shutdown());
