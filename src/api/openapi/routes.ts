@@ -47,7 +47,7 @@ const webhookRoute = (path: string, summary: string, description: string): Route
   path,
   tag: 'Webhooks',
   summary,
-  description: `${description} Accepted deliveries are written durably (one group commit shared by concurrent requests: the webhook journal and the inbox) before the 200 is sent, then delivered to the shipment workflows at the pace Temporal takes; a duplicate is acknowledged (`duplicate: true`) and not processed again. 401: authentication failed; 400: malformed (also when the credentials are right but the body is broken); 413: too large; 503 + Retry-After: more webhooks waiting for delivery than WEBHOOK_MAX_BACKLOG, too many requests in flight, or the database unreachable; nothing stored, send it again. Rejections change nothing.`,
+  description: `${description} Accepted deliveries are written durably (one group commit shared by concurrent requests: the webhook journal and the inbox) before the 200 is sent, then delivered to the shipment workflows at the pace Temporal takes; a duplicate is acknowledged (duplicate: true) and not processed again. 401: authentication failed; 400: malformed (also when the credentials are right but the body is broken); 413: too large; 503 + Retry-After: more webhooks waiting for delivery than WEBHOOK_MAX_BACKLOG, too many requests in flight, or the database unreachable; nothing stored, send it again. Rejections change nothing.`,
   auth: 'courier',
   rawBody: true,
   ok: { status: 200, description: 'accepted (or already accepted)', schema: res.webhookAckResponse },
