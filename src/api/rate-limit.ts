@@ -11,19 +11,45 @@ export interface RateLimitOptions {
   windowMs?: number;
 }
 
-function limiter(o: RateLimitOptions, failuresOnly: boolean): RequestHandler {
+export function publicRateLimit(o: RateLimitOptions): RequestHandler {
   return rateLimit({
     windowMs: o.windowMs ?? 60_000,
     limit: o.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skipSuccessfulRequests: failuresOnly,
-    // Only the client's own failures count against it: a courier whose webhooks met our outage (503) or
-    // our overload must not be throttled for it once we are back.
-    ...(failuresOnly ? { requestWasSuccessful: (_req, res) => res.statusCode < 400 || res.statusCode >= 500 } : {}),
     handler: (_req, _res, next) => next(new ApiError('rate_limited', 'too many requests from this address; slow down')),
   });
 }
 
-export const webhookRateLimit = (o: RateLimitOptions) => limiter(o, true);
-export const publicRateLimit = (o: RateLimitOptions) => limiter(o, false);
+/**
+ * Failed webhook requests per IP per fixed window; past the limit, 429 until the window ends. Only a
+ * request that has *finished* with a 4xx counts. express-rate-limit's skipSuccessfulRequests counts
+ * every request as it starts and takes it back on success, so a courier with more than `limit`
+ * webhooks in flight at once (any burst at a fast ack) was answered 429.
+ */
+export function webhookRateLimit(o: RateLimitOptions & { now?: () => number }): RequestHandler {
+  const windowMs = o.windowMs ?? 60_000;
+  const now = o.now ?? Date.now;
+  const failures = new Map<string, { count: number; windowStart: number }>();
+  const current = (ip: string) => {
+    const t = now();
+    let entry = failures.get(ip);
+    if (!entry || t - entry.windowStart >= windowMs) {
+      // Expired windows go when their address is seen again, and all at once if the map grows large.
+      if (failures.size >= 100_000) for (const [k, v] of failures) if (t - v.windowStart >= windowMs) failures.delete(k);
+      entry = { count: 0, windowStart: t };
+      failures.set(ip, entry);
+    }
+    return entry;
+  };
+  return (req, res, next) => {
+    const ip = req.ip ?? 'unknown';
+    if (current(ip).count >= o.limit) return next(new ApiError('rate_limited', 'too many requests from this address; slow down'));
+    res.once('finish', () => {
+      // Only the client's own failures count against it: a courier whose webhooks met our outage (503) or
+      // our overload must not be throttled for it once we are back.
+      if (res.statusCode >= 400 && res.statusCode < 500 && res.statusCode !== 429) current(ip).count++;
+    });
+    next();
+  };
+}

@@ -4,7 +4,7 @@ import express from 'express';
 import { MongoClient, MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import pino from 'pino';
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/infra/processes';
 import { errorMiddleware } from '../../src/api/middleware';
 import { webhookRateLimit } from '../../src/api/rate-limit';
@@ -119,5 +119,36 @@ describe('webhook back-pressure', () => {
     const { app } = appWith(async () => ({ kind: 'unauthenticated' }), { rateLimit: 3 });
     for (let i = 0; i < 3; i++) await request(app).post('/api/webhooks/courier/delhivery').send('{}').expect(401);
     await request(app).post('/api/webhooks/courier/delhivery').send('{}').expect(429);
+  });
+
+  it('never throttles a burst of accepted webhooks, however many are in flight at once', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const { app } = appWith(
+      async () => {
+        started++;
+        await gate;
+        return ACCEPTED;
+      },
+      { rateLimit: 3 },
+    );
+    const agent = request(app);
+    const inflight = Array.from({ length: 20 }, () => agent.post('/api/webhooks/courier/delhivery').send('{}').then((r) => r.status));
+    await vi.waitFor(() => expect(started).toBe(20));
+    release();
+    expect(await Promise.all(inflight)).toEqual(Array.from({ length: 20 }, () => 200));
+  });
+
+  it('counts failures per fixed window: throttled until the window ends, then let through again', async () => {
+    let t = 0;
+    const app = express();
+    app.use('/api/webhooks', webhookRateLimit({ limit: 2, windowMs: 1_000, now: () => t }), (_req, res) => void res.status(401).json({}));
+    app.use(errorMiddleware(pino({ level: 'silent' })));
+    await request(app).post('/api/webhooks/x').expect(401);
+    await request(app).post('/api/webhooks/x').expect(401);
+    await request(app).post('/api/webhooks/x').expect(429);
+    t = 1_000;
+    await request(app).post('/api/webhooks/x').expect(401);
   });
 });
