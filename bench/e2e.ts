@@ -26,7 +26,7 @@ import { envFromArgs, startProcStack, type ProcStack } from './lib/procs';
 import { PushSource } from './lib/pushes';
 import { arg, load, report, say, stats, type Row } from './lib/report';
 
-interface StepResult {
+export interface StepResult {
   rate: number;
   sent: number;
   acked: number;
@@ -39,7 +39,7 @@ interface StepResult {
   backlog?: Array<{ at: number; backlog: number }>;
 }
 
-async function step(stack: ProcStack, pushes: PushSource, rate: number, seconds: number, targetP99: number, drainTimeoutMs: number, label: string, sampleBacklog = false): Promise<StepResult> {
+export async function step(stack: ProcStack, pushes: PushSource, rate: number, seconds: number, targetP99: number, drainTimeoutMs: number, label: string, sampleBacklog = false): Promise<StepResult> {
   const acked = new Map<string, number>();
   const base = await stack.storedCount();
   const backlog: Array<{ at: number; backlog: number }> = [];
