@@ -7,6 +7,7 @@
 // helpers that start or reach a server (test/support: mongo, temporal-namespace, workflow-env's
 // binaries, browser) throw a "needs a server" error in this tier (WAYBILL_TEST_TIER=unit), and
 // test/infra/unit-tier.test.ts finds it in the source.
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import servers from './test/support/server-tests.json' with { type: 'json' };
 
@@ -18,9 +19,13 @@ export default defineConfig({
     // Replay loads Temporal's native bridge, which misbehaves under worker threads (sdk-typescript#876).
     pool: 'forks',
     testTimeout: 30_000,
+    // The replay test bundles the workflow code in its beforeAll: seconds, more on a busy machine.
+    hookTimeout: 120_000,
     // Files share a process per worker instead of one each: loading the modules once is most of the
-    // time saved (81 s → 29 s on the shared 2-core machine). These tests keep no global state between files.
+    // time saved (81 s → 29 s on the shared 2-core machine, load 5). These tests keep no global state between files.
     isolate: false,
+    // Vitest's default leaves a core to its main process, which here mostly waits: one worker on 2 cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     env: { WAYBILL_TEST_TIER: 'unit' },
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest-unit.json' },
