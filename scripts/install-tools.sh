@@ -12,11 +12,11 @@ TEMPORAL_CLI_VERSION=v1.5.1      # later tags carry a replace directive and cann
 FERRETDB_VERSION=v1.24.2
 # The build's own stamp: bump the suffix whenever scripts/patches/ferretdb-* changes, so that a binary
 # built before (unpatched, or with an older patch) is rebuilt rather than reused.
-FERRETDB_BUILD="$FERRETDB_VERSION+waybill.1"
+FERRETDB_BUILD="$FERRETDB_VERSION+waybill.2"
 TEST_SERVER_VERSION=1.38.0
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-FERRETDB_PATCHES=("$root/scripts/patches/ferretdb-$FERRETDB_VERSION-id-index.patch")
+FERRETDB_PATCHES=("$root/scripts/patches/ferretdb-$FERRETDB_VERSION-id-index.patch" "$root/scripts/patches/ferretdb-$FERRETDB_VERSION-bulk-update.patch")
 tools="${WAYBILL_TOOLS_DIR:-$root/.tools}"
 bin="$tools/bin"
 mkdir -p "$bin"
