@@ -44,6 +44,27 @@ export interface DelivererDeps {
   random?: () => number;
 }
 
+/** Events one courierEvent signal carries at most when the drainer merges an order's webhooks (payload size). */
+export const MAX_EVENTS_PER_SIGNAL = 100;
+
+/** Consecutive runs of `parts` whose event counts add up to at most `max` (a part larger than max runs alone). */
+export function chunkByEvents(parts: ReadonlyArray<{ k: number; events: number }>, max: number): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let n = 0;
+  for (const p of parts) {
+    if (cur.length && n + p.events > max) {
+      out.push(cur);
+      cur = [];
+      n = 0;
+    }
+    cur.push(p.k);
+    n += p.events;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
 export class InboxDeliverer {
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
@@ -102,12 +123,20 @@ export class InboxDeliverer {
     });
     let unavailable = false;
     await mapLimit([...chains], concurrency, async ([orderId, ks]) => {
-      for (const k of ks) {
+      // One signal carries all of an order's webhooks in the batch (in journal order, up to a bound): a
+      // burst then costs Temporal one signal, one workflow task and one projection write per order, not
+      // per webhook. The workflow dedupes and orders events itself.
+      for (const chunk of chunkByEvents(ks.map((k) => ({ k, events: work[k]!.delivery.events.length })), MAX_EVENTS_PER_SIGNAL)) {
         if (unavailable) return;
-        const w = work[k]!;
-        const out = await this.deliverOne({ _id: w.item.id, courier: w.item.courier, receivedAt: w.item.receivedAt }, { ...w.delivery, orderId });
+        const first = work[chunk[0]!]!;
+        const merged: InboxDelivery = { ...first.delivery, orderId, events: chunk.flatMap((k) => work[k]!.delivery.events) };
+        const out = await this.deliverOne({ _id: first.item.id, courier: first.item.courier, receivedAt: first.item.receivedAt }, merged);
         if (out.unavailable) unavailable = true;
-        outcomes[k] = out.delivery;
+        for (const k of chunk) {
+          const { lastError: _drop, deliveredAt: _at, ...d } = work[k]!.delivery;
+          const { status, lastError, deliveredAt } = out.delivery;
+          outcomes[k] = { ...d, orderId, status, attempts: d.attempts + 1, ...(lastError ? { lastError } : {}), ...(deliveredAt ? { deliveredAt } : {}) };
+        }
       }
     });
     const settled: Array<{ id: string; deliveries: InboxDelivery[] }> = [];

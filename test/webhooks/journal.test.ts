@@ -8,7 +8,8 @@ import { COLLECTIONS } from '../../src/storage/collections';
 import { InboxRepo, type InboxRecord } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';
 import { WebhookJournal } from '../../src/storage/webhook-journal';
-import { InboxDeliverer } from '../../src/webhooks/deliver';
+import fc from 'fast-check';
+import { chunkByEvents, InboxDeliverer } from '../../src/webhooks/deliver';
 import { GroupCommitter } from '../../src/webhooks/group-commit';
 import { JournalDrainer, DEFAULT_DRAINER_OPTIONS } from '../../src/webhooks/journal-drainer';
 import { InboxRetention } from '../../src/webhooks/retention';
@@ -64,6 +65,8 @@ beforeEach(async () => {
 });
 
 const segments = () => mongo.db.collection(COLLECTIONS.journal).countDocuments();
+/** Every event signalled, by key, in signal order. */
+const events = () => gateway.signals.flatMap((s) => s.signal.events.map((e) => e.key));
 
 describe('group commit', () => {
   it('writes concurrent webhooks in a few segments, each request told whether it was a duplicate', async () => {
@@ -96,7 +99,7 @@ describe('group commit', () => {
     await journal.append({ _id: 'w3:0', writer: 'w3', seq: 0, at: iso(now), items: [{ id: 'lost-ack', courier: 'delhivery', receivedAt: iso(now), deliveries: doc('lost-ack').deliveries }] });
     await committer.submit(doc('next'));
     await drainer.caughtUp();
-    expect(gateway.signals.map((s) => s.signal.inboxId).sort()).toEqual(['lost-ack', 'next']);
+    expect(events().sort()).toEqual(['lost-ack:0', 'next:0']);
     await drainer.stop();
   });
 });
@@ -108,11 +111,15 @@ describe('the drainer', () => {
     const ids = Array.from({ length: 30 }, (_, i) => `o${String(i).padStart(2, '0')}`);
     await Promise.all(ids.map((id, i) => committer.submit(doc(id, i % 2 ? 'AWB2' : 'AWB1'))));
     await drainer.caughtUp();
-    expect(gateway.signals).toHaveLength(30);
+    // Every event once; one order's events in journal order, however they were merged into signals.
+    expect(events()).toHaveLength(30);
     for (const order of ['ORD-1', 'ORD-2']) {
-      const seen = gateway.signals.filter((s) => s.orderId === order).map((s) => s.signal.inboxId!);
+      const seen = gateway.signals.filter((s) => s.orderId === order).flatMap((s) => s.signal.events.map((e) => e.key));
       expect(seen).toEqual([...seen].sort());
+      expect(seen).toHaveLength(15);
     }
+    // A burst is merged: far fewer signals than webhooks.
+    expect(gateway.signals.length).toBeLessThan(30);
     expect(await mongo.cols.inbox.countDocuments({ status: 'delivered' })).toBe(30);
     expect(drainer.backlog()).toBe(0);
     await drainer.stop();
@@ -125,7 +132,7 @@ describe('the drainer', () => {
     await committer.submit(doc('u1', 'NOT-BOOKED'));
     await committer.submit(doc('k1', 'AWB1'));
     await drainer.caughtUp();
-    expect(gateway.signals.map((s) => s.signal.inboxId)).toEqual(['k1']);
+    expect(events()).toEqual(['k1:0']);
     expect(await mongo.cols.inbox.findOne({ _id: 'u1' })).toMatchObject({ status: 'unmatched' });
     expect(await mongo.db.collection(COLLECTIONS.inboxQueue).findOne({ _id: 'u1' as never })).toMatchObject({ status: 'unmatched', awbs: ['NOT-BOOKED'] });
     await drainer.stop();
@@ -142,7 +149,7 @@ describe('the drainer', () => {
     const b = parts('b1');
     await b.drainer.start();
     await expect.poll(async () => (await journal.cursor('a1'))?.finished, { timeout: 10_000 }).toBe(true);
-    expect(gateway.signals.map((s) => s.signal.inboxId).sort()).toEqual(['x1', 'x2', 'x3']);
+    expect(events().sort()).toEqual(['x1:0', 'x2:0', 'x3:0']);
     await b.drainer.stop();
   });
 
@@ -167,7 +174,7 @@ describe('the drainer', () => {
     down.clear();
     await drainer.caughtUp();
     // ORD-1's two were signalled once each; ORD-2's two once each after Temporal came back.
-    expect(inner.signals.map((x) => x.signal.inboxId).sort()).toEqual(['p-a', 'p-b', 'p-c', 'p-d']);
+    expect(inner.signals.flatMap((x) => x.signal.events.map((e) => e.key)).sort()).toEqual(['p-a:0', 'p-b:0', 'p-c:0', 'p-d:0']);
     expect(drainer.backlog()).toBe(0);
     await drainer.stop();
   });
@@ -198,5 +205,21 @@ describe('retention', () => {
     expect(left).toEqual(['old-unmatched', 'recent']);
     expect(await segments()).toBe(1);
     now = start;
+  });
+});
+
+describe('chunkByEvents (merging an order\'s webhooks into signals)', () => {
+  it('keeps order, covers every part once, and bounds each chunk unless one part alone is larger', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 150 }), { maxLength: 60 }), fc.integer({ min: 1, max: 120 }), (sizes, max) => {
+        const parts = sizes.map((events, k) => ({ k, events }));
+        const chunks = chunkByEvents(parts, max);
+        expect(chunks.flat()).toEqual(parts.map((p) => p.k));
+        for (const c of chunks) {
+          const n = c.reduce((a, k) => a + sizes[k]!, 0);
+          expect(c.length === 1 || n <= max).toBe(true);
+        }
+      }),
+    );
   });
 });
