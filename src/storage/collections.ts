@@ -5,6 +5,7 @@ import type {
   AwbIndexDoc,
   BookingJournalDoc,
   CourierSettingsDoc,
+  ReadModelDoc,
   InboxDoc,
   NotificationDoc,
   NotificationSendDoc,
@@ -26,6 +27,11 @@ export const COLLECTIONS = {
   bookingJournal: 'booking_journal',
   /** Unfinished webhook inbox work (inbox-repo.ts): small, so the relay never scans the inbox itself. */
   inboxQueue: 'webhook_inbox_queue',
+  /**
+   * What lists and analytics read instead of filtering the collections above: documents read by _id only
+   * (src/storage/read-models, docs/data-model.md), kept by the same writes as the documents they describe.
+   */
+  readModels: 'read_models',
 } as const;
 
 export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
@@ -52,6 +58,8 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   couriers: [],
   bookingJournal: [],
   inboxQueue: [{ key: { nextAttemptAt: 1 }, name: 'due' }],
+  // Read by _id only.
+  readModels: [],
 };
 
 /**
@@ -86,6 +94,7 @@ export function collections(db: Db) {
     notificationSends: db.collection<NotificationSendDoc>(COLLECTIONS.notificationSends),
     couriers: db.collection<CourierSettingsDoc>(COLLECTIONS.couriers),
     bookingJournal: db.collection<BookingJournalDoc>(COLLECTIONS.bookingJournal),
+    readModels: db.collection<ReadModelDoc>(COLLECTIONS.readModels),
   };
 }
 export type Collections = ReturnType<typeof collections>;
