@@ -3,7 +3,9 @@
 // come out the same. Both write styles run: FerretDB's (batched, seq checked in memory) and MongoDB's
 // (guarded shipment write first), and the same data written by the backfill from scratch must give
 // the same read models as the incremental writes.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncAnalytics } from '../../src/analytics/sync-analytics';
 import type { Collections } from '../../src/storage/collections';
 import type { Mongo } from '../../src/storage/mongo';
 import { backfillReadModels } from '../../src/storage/read-models/backfill';
@@ -102,5 +104,34 @@ describe('idempotence', () => {
     await expectOrderListsMatch(twice.cols);
     await expectShipmentListsMatch(twice.cols);
     await expectAnalyticsMatch(twice.cols, NOW, RANGES.slice(0, 1));
+  }, SLOW);
+});
+
+describe('property: any schedule of retries and replays', () => {
+  let mongo: Mongo;
+  beforeAll(async () => {
+    mongo = await freshMongo('rm_property');
+  });
+  afterAll(async () => mongo.close());
+
+  it('leaves read models equal to a rebuild from the stored documents, and live counts equal to the plain query', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.boolean(), fc.integer({ min: 1, max: 6 }), async (seed, repeat, parallel) => {
+        await Promise.all(['orders', 'shipments', 'tracking_events', 'awb_index', 'read_models'].map((c) => mongo.db.collection(c).deleteMany({})));
+        const orders = syntheticOrders({ orders: 14, from: FROM, to: TO, now: NOW, seed });
+        await seedThroughStore(mongo.cols, orders, { parallel, repeat });
+        await markReady(mongo.cols);
+        const incremental = await snapshot(mongo.cols);
+        const req = { from: '2025-02-01', to: '2025-03-31', bucket: 'week' as const, syncWindowHours: 27 };
+        const fast = await syncAnalytics(mongo.cols, req, { timeZone: 'Asia/Kolkata', now: () => NOW, source: 'read-models' });
+        const plain = await syncAnalytics(mongo.cols, req, { timeZone: 'Asia/Kolkata', now: () => NOW, source: 'query' });
+        expect(fast).toEqual(plain);
+        await mongo.cols.readModels.deleteMany({});
+        await mongo.cols.shipments.updateMany({}, { $unset: { rm: '' } });
+        await backfillReadModels(mongo.cols);
+        expect(await snapshot(mongo.cols)).toEqual(incremental);
+      }),
+      { numRuns: 6 },
+    );
   }, SLOW);
 });

@@ -93,14 +93,18 @@ export class ProjectionWriter {
   async apply(w: ProjectionWriteInput): Promise<void> {
     const c = this.cache.get(w.shipment.orderId);
     const known = c !== undefined && (c.seq === w.shipment.seq - 1 || c.seq >= w.shipment.seq);
-    const loaded = known ? undefined : await this.load(w.shipment.orderId);
+    const loaded = known ? undefined : await this.load(w.shipment.orderId, w.shipment.seq === 1);
     if (await this.cols.idOnlyFilters()) return this.batches.submit({ w, ...(loaded ? { loaded } : {}) });
     return this.applyGuardFirst(w, loaded);
   }
 
-  /** The stored state of one shipment (and what its order contributes, when the shipment does not carry it). */
-  private async load(orderId: string): Promise<Loaded> {
-    const d = (await this.cols.shipments.findOne({ _id: orderId }, { projection: SHIPMENT_STATE_FIELDS })) as (StoredShipment & { rm?: { pe?: string[] } }) | null;
+  /**
+   * The stored state of one shipment (and what its order contributes, when the shipment does not carry
+   * it). A shipment's first write (seq 1) does not read the shipment: there is none, or it is this very
+   * write applied before, which setting everything again repeats harmlessly.
+   */
+  private async load(orderId: string, first = false): Promise<Loaded> {
+    const d = first ? null : ((await this.cols.shipments.findOne({ _id: orderId }, { projection: SHIPMENT_STATE_FIELDS })) as (StoredShipment & { rm?: { pe?: string[] } }) | null);
     const needOrder = !d || !d.rm || d.rm.v !== RM_VERSION || d.rm.oc === undefined;
     const order = needOrder
       ? ((await this.cols.orders.findOne({ _id: orderId }, { projection: { createdAt: 1, status: 1, 'statusHistory.status': 1, 'statusHistory.at': 1 } })) as OrderBasis | null)
