@@ -8,15 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncAnalytics } from '../../src/analytics/sync-analytics';
 import type { Collections } from '../../src/storage/collections';
 import type { Mongo } from '../../src/storage/mongo';
+import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { backfillReadModels } from '../../src/storage/read-models/backfill';
-import { syntheticOrders } from '../../src/storage/read-models/synthetic';
+import { storedDocuments, syntheticOrders } from '../../src/storage/read-models/synthetic';
 import type { ReadModelDoc } from '../../src/storage/types';
 import { freshMongo } from '../support/mongo';
 import { expectAnalyticsMatch, expectNdrQueuesMatch, expectOrderListsMatch, expectShipmentListsMatch, markReady, seedThroughStore } from '../support/read-models';
 
-const FROM = Date.parse('2025-02-01T00:00:00Z');
-const TO = Date.parse('2025-03-20T00:00:00Z');
-const NOW = Date.parse('2025-03-25T12:00:00Z');
+// Three weeks of orders, the last days' still in flight at NOW (open NDRs, stuck ones).
+const FROM = Date.parse('2025-03-01T00:00:00Z');
+const TO = Date.parse('2025-03-21T00:00:00Z');
+const NOW = Date.parse('2025-03-21T12:00:00Z');
 /** Each test walks every page of many lists twice (read models and plain query) on a shared 2-core machine. */
 const SLOW = 300_000;
 const RANGES = [
@@ -43,7 +45,7 @@ describe.each([
 ])('read models, %s', (_name, idOnly) => {
   let mongo: Mongo;
   let cols: Collections;
-  const orders = syntheticOrders({ orders: 120, from: FROM, to: TO, now: NOW, seed: idOnly ? 7 : 11 });
+  const orders = syntheticOrders({ orders: 120, from: FROM, to: TO, now: NOW, seed: idOnly ? 7 : 3 });
 
   beforeAll(async () => {
     mongo = await freshMongo(`rm_${idOnly ? 'ferret' : 'mongo'}`);
@@ -76,7 +78,8 @@ describe.each([
     expect(Object.keys(incremental).length).toBeGreaterThan(10);
     await cols.readModels.deleteMany({});
     await cols.shipments.updateMany({}, { $unset: { rm: '' } });
-    const report = await backfillReadModels(cols, { batch: 50 });
+    // Written out in several rounds, the later ones merged into documents the earlier ones inserted.
+    const report = await backfillReadModels(cols, { maxPendingPaths: 150 });
     expect(report).toMatchObject({ skipped: false, shipments: orders.filter((o) => o.writes.length).length, written: report.shipments });
     expect(await snapshot(cols)).toEqual(incremental);
     // And the lists still match after the rebuild (orders of every writer now come from the backfill).
@@ -133,5 +136,67 @@ describe('property: any schedule of retries and replays', () => {
       }),
       { numRuns: 6 },
     );
+  }, SLOW);
+});
+
+describe('bulk load (bench/ops-queries.ts)', () => {
+  let viaStore: Mongo;
+  let viaBulk: Mongo;
+  const orders = syntheticOrders({ orders: 50, from: FROM, to: TO, now: NOW, seed: 21 });
+
+  beforeAll(async () => {
+    [viaStore, viaBulk] = await Promise.all([freshMongo('rm_via_store'), freshMongo('rm_via_bulk')]);
+    await seedThroughStore(viaStore.cols, orders, { parallel: 4 });
+    const docs = orders.map((o) => storedDocuments(o, () => '2025-01-01T00:00:00.000Z'));
+    await viaBulk.cols.orders.insertMany(docs.map((d) => d.order));
+    await viaBulk.cols.shipments.insertMany(docs.flatMap((d) => (d.shipment ? [d.shipment] : [])));
+    await viaBulk.cols.trackingEvents.insertMany(docs.flatMap((d) => d.events));
+    await viaBulk.cols.awbIndex.insertMany(docs.flatMap((d) => (d.awb ? [d.awb] : [])));
+    await backfillReadModels(viaBulk.cols);
+  });
+  afterAll(async () => Promise.all([viaStore.close(), viaBulk.close()]));
+
+  it('stores the documents the store path stores, and the same read models', async () => {
+    const strip = <T extends object>(docs: T[], ...keys: string[]) =>
+      docs.map((d) => Object.fromEntries(Object.entries(d).filter(([k]) => !keys.includes(k)))).sort((a, b) => (String(a._id) < String(b._id) ? -1 : 1));
+    for (const [name, skip] of [['orders', []], ['shipments', ['rm']], ['tracking_events', ['storedAt']], ['awb_index', ['createdAt']]] as const) {
+      const a = strip(await viaStore.db.collection(name).find({}).toArray(), ...skip);
+      const b = strip(await viaBulk.db.collection(name).find({}).toArray(), ...skip);
+      expect(b, name).toEqual(a);
+    }
+    expect(await snapshot(viaBulk.cols)).toEqual(await snapshot(viaStore.cols));
+    await expectOrderListsMatch(viaBulk.cols, 20);
+  }, SLOW);
+});
+
+describe('writes after a backfill', () => {
+  let mongo: Mongo;
+  let fresh: Mongo;
+  const orders = syntheticOrders({ orders: 60, from: FROM, to: TO, now: NOW, seed: 33 });
+  const half = (o: (typeof orders)[number], first: boolean) => ({ ...o, writes: first ? o.writes.slice(0, Math.ceil(o.writes.length / 2)) : o.writes.slice(Math.ceil(o.writes.length / 2)) });
+
+  beforeAll(async () => {
+    [mongo, fresh] = await Promise.all([freshMongo('rm_after_backfill'), freshMongo('rm_after_backfill_ref')]);
+  });
+  afterAll(async () => Promise.all([mongo.close(), fresh.close()]));
+
+  it('a worker started after the backfill keeps the backfilled shipments exact (facts read on a cache miss)', async () => {
+    // Half of each life written before the read models existed (no read models, no rm on shipments).
+    await seedThroughStore(mongo.cols, orders.map((o) => half(o, true)), { parallel: 4 });
+    await mongo.cols.readModels.deleteMany({});
+    await mongo.cols.shipments.updateMany({}, { $unset: { rm: '' } });
+    await backfillReadModels(mongo.cols);
+    // The rest by a new worker (empty cache): it reads the backfill's facts for each shipment first.
+    const store = new MongoProjectionStore(mongo.cols);
+    for (const o of orders) for (const w of half(o, false).writes) await store.applyProjection(w);
+    await markReady(mongo.cols);
+    const incremental = await snapshot(mongo.cols);
+    await expectShipmentListsMatch(mongo.cols);
+    await expectAnalyticsMatch(mongo.cols, NOW, RANGES.slice(0, 1));
+    // The same as building everything from the final documents.
+    await mongo.cols.readModels.deleteMany({});
+    await mongo.cols.shipments.updateMany({}, { $unset: { rm: '' } });
+    await backfillReadModels(mongo.cols);
+    expect(await snapshot(mongo.cols)).toEqual(incremental);
   }, SLOW);
 });

@@ -2,6 +2,8 @@
 // MongoProjectionStore.applyProjection for what the workflow writes), and comparing the read-model read
 // paths with the plain queries they replace.
 import { expect } from 'vitest';
+import { createProjectionActivities } from '../../src/activities/projection-activities';
+import type { ActivityDeps } from '../../src/activities/deps';
 import { syncAnalytics } from '../../src/analytics/sync-analytics';
 import { COURIER_IDS } from '../../src/domain/events';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../../src/domain/status';
@@ -11,23 +13,14 @@ import { OrdersRepo } from '../../src/storage/orders-repo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { ids, RM_VERSION } from '../../src/storage/read-models/keys';
 import { setRmReadyCache } from '../../src/storage/read-models/read';
-import type { SyntheticOrder } from '../../src/storage/read-models/synthetic';
+import { CANCEL_ENTRY, orderInputOf, SHIP_DELAY_MS, type SyntheticOrder } from '../../src/storage/read-models/synthetic';
 import { ShipmentsRepo, type NdrQueueQuery } from '../../src/storage/shipments-repo';
 
-export function sampleInput(o: Pick<SyntheticOrder, 'id' | 'paymentMethod'>) {
-  return {
-    id: o.id,
-    customer: { name: 'Test Customer', email: 'c@example.com', phone: '9876543210' },
-    shippingAddress: { address1: '1 Test Road', city: 'Pune', state: 'Maharashtra', pincode: '411001', country: 'IN' as const },
-    items: [{ name: 'Tea', sku: 'T1', quantity: 1, unitPrice: 100, weight: '500g' }],
-    paymentMethod: o.paymentMethod,
-    ...(o.paymentMethod === 'cod' ? { codAmount: 100 } : {}),
-  };
-}
+export const sampleInput = orderInputOf;
 
 /**
- * Pushes, ships or cancels each order through OrdersRepo, then applies its projection writes through the
- * store, `parallel` orders at a time (each order's writes in order, as its workflow sends them).
+ * Pushes, ships or cancels each order through OrdersRepo, then records its projection writes through the
+ * projection activity, `parallel` orders at a time (each order's writes in order, as its workflow sends them).
  */
 export async function seedThroughStore(cols: Collections, orders: SyntheticOrder[], o: { parallel?: number; repeat?: boolean; store?: MongoProjectionStore } = {}): Promise<void> {
   let clock = 0;
@@ -37,22 +30,24 @@ export async function seedThroughStore(cols: Collections, orders: SyntheticOrder
     await repo.upsert(sampleInput(order));
     if (order.cancelledUnshipped) {
       clock = Date.parse(order.cancelledUnshipped);
-      await repo.cancelUnshipped(order.id, { by: 'admin', reason: 'customer asked', key: `manual:cancel:${order.id}` });
+      await repo.cancelUnshipped(order.id, CANCEL_ENTRY(order.id));
     } else if (!order.unshipped) {
-      clock += 60_000;
+      clock += SHIP_DELAY_MS;
       await repo.setShipment(order.id, { courier: order.courier, workflowId: `shipment-${order.id}` });
     }
   }
   const store = o.store ?? new MongoProjectionStore(cols);
+  // Through the activity, as the worker runs it (the AWB registered once, then the write).
+  const activity = createProjectionActivities({ store, clock: { now: () => Date.now() } } as unknown as ActivityDeps);
   const queue = orders.filter((x) => x.writes.length);
   const lane = async () => {
     for (let x = queue.shift(); x; x = queue.shift()) {
       for (const w of x.writes) {
-        await store.applyProjection(w);
-        if (o.repeat) await store.applyProjection(w); // a retried activity
+        await activity.recordProjection(w);
+        if (o.repeat) await activity.recordProjection(w); // a retried activity
       }
       // A replayed old write after the newest: must change nothing.
-      if (o.repeat && x.writes.length > 1) await store.applyProjection(x.writes[0]!);
+      if (o.repeat && x.writes.length > 1) await activity.recordProjection(x.writes[0]!);
     }
   };
   await Promise.all(Array.from({ length: o.parallel ?? 8 }, lane));

@@ -24,7 +24,8 @@ import type { Collections } from '../collections';
 import { isDuplicateKey } from '../mongo';
 import type { OrderDoc, ShipmentDoc, ShipmentReadModelFacts, TrackingEventDoc } from '../types';
 import { bulkWriteChunked } from './bulk';
-import { RM_VERSION } from './keys';
+import { factsDocId } from './backfill';
+import { fieldKey, RM_VERSION } from './keys';
 import { LruMap, SerialBatches } from './serial-batches';
 import {
   compact,
@@ -105,6 +106,12 @@ export class ProjectionWriter {
    */
   private async load(orderId: string, first = false): Promise<Loaded> {
     const d = first ? null : ((await this.cols.shipments.findOne({ _id: orderId }, { projection: SHIPMENT_STATE_FIELDS })) as (StoredShipment & { rm?: { pe?: string[] } }) | null);
+    if (d && d.rm?.v !== RM_VERSION) {
+      // Backfilled and not written since: its facts are in the backfill's fact documents.
+      const key = fieldKey(orderId);
+      const facts = (await this.cols.readModels.findOne({ _id: factsDocId(orderId) }, { projection: { [`e.${key}`]: 1 } }))?.e?.[key] as ShipmentReadModelFacts | undefined;
+      if (facts?.v === RM_VERSION) d.rm = facts;
+    }
     const needOrder = !d || !d.rm || d.rm.v !== RM_VERSION || d.rm.oc === undefined;
     const order = needOrder
       ? ((await this.cols.orders.findOne({ _id: orderId }, { projection: { createdAt: 1, status: 1, 'statusHistory.status': 1, 'statusHistory.at': 1 } })) as OrderBasis | null)

@@ -5,7 +5,7 @@
 import type { CourierId } from '../../domain/events';
 import { NDR_REASONS, ORDER_STATUS_FOR, type NdrReason, type OrderStatus, type ShipmentStatus } from '../../domain/status';
 import type { NdrState, TimelineEntry } from '../../workflows/shipment/contract';
-import type { OrderDoc } from '../types';
+import type { AwbIndexDoc, OrderDoc, ShipmentDoc, TrackingEventDoc } from '../types';
 import type { ProjectionWriteInput } from './state';
 
 /** Mulberry32: small, fast, seeded. */
@@ -56,14 +56,14 @@ export function syntheticOrders(o: SyntheticOptions): SyntheticOrder[] {
     const id = `${o.prefix ?? 'S'}${String(i).padStart(6, '0')}`;
     const created = Math.floor(o.from + r() * (o.to - o.from));
     const courier = pick(COURIERS);
-    const order: SyntheticOrder = { id, createdAt: new Date(created).toISOString(), paymentMethod: r() < 0.4 ? 'cod' : 'prepaid', courier, awb: `AWB${courier[0]}${i}`, writes: [] };
+    const order: SyntheticOrder = { id, createdAt: new Date(created).toISOString(), paymentMethod: r() < 0.4 ? 'cod' : 'prepaid', courier, awb: `AWB${courier[0]!.toUpperCase()}${id.replace(/[^A-Za-z0-9]/g, "")}`, writes: [] };
     out.push(order);
     const u = r();
-    if (u < 0.02) {
+    if (u < 0.005) {
       order.unshipped = true;
       continue;
     }
-    if (u < 0.04) {
+    if (u < 0.02) {
       order.cancelledUnshipped = new Date(created + (1 + r() * 20) * H).toISOString();
       continue;
     }
@@ -81,7 +81,8 @@ function journey(r: () => number): Array<ShipmentStatus | 'ndr'> {
   if (end < 0.9) return [...forward, 'ndr', 'rto_initiated', 'rto_in_transit', 'rto_delivered'];
   if (end < 0.93) return [...forward.slice(0, 4), 'lost'];
   if (end < 0.95) return ['pending', 'booked', 'cancelled'];
-  return [...forward, 'ndr', 'ndr'];
+  // Two failed attempts, then returned: an NDR stays open only for shipments still moving at `now`.
+  return [...forward, 'ndr', 'ndr', 'rto_initiated', 'rto_in_transit', 'rto_delivered'];
 }
 
 function lifeOf(o: SyntheticOrder, created: number, now: number, r: () => number): ProjectionWriteInput[] {
@@ -95,11 +96,14 @@ function lifeOf(o: SyntheticOrder, created: number, now: number, r: () => number
   let lastSyncAt: string | undefined;
   let lastWebhookAt: string | undefined;
   let status: ShipmentStatus = 'pending';
-  const stuckAt = r() < 0.03 ? 2 + Math.floor(r() * 3) : -1;
   const steps = journey(r);
   for (let i = 0; i < steps.length; i++) {
     if (t > now) break;
     const step = steps[i]!;
+    // A failed delivery waits a day to three for the customer's answer or the courier's next attempt.
+    const gap = (step === 'ndr' ? 24 + r() * 48 : 2 + r() * 30) * H;
+    // In flight at `now` with no scan since: one in ten such shipments is flagged stuck.
+    const stuck = i > 1 && i < steps.length - 1 && t + gap > now && r() < 0.1;
     const at = new Date(t).toISOString();
     const events: TimelineEntry[] = [];
     const history: Array<OrderDoc['statusHistory'][number]> = [];
@@ -142,7 +146,7 @@ function lifeOf(o: SyntheticOrder, created: number, now: number, r: () => number
         ...(lastWebhookAt ? { lastWebhookAt } : {}),
         ...(ndr ? { ndr, ndrReason: ndr.reason } : {}),
         ndrOpen: ndr?.open ?? false,
-        stuck: i === stuckAt,
+        stuck,
         paymentMethod: o.paymentMethod,
         seq,
         at,
@@ -152,9 +156,85 @@ function lifeOf(o: SyntheticOrder, created: number, now: number, r: () => number
       orderStatus: history,
       notes,
     });
-    // Stuck: no scan since, the workflow flagged it; it stays in flight.
-    if (i === stuckAt) break;
-    t += (2 + r() * 30) * H;
+    t += gap;
   }
   return writes;
+}
+
+// -------------------------------------------------------------------------------------------------
+// The documents those writes leave, built in memory: what OrdersRepo (push, ship, cancel) and the
+// projection store (each write in turn) would store, for a fast bulk load (bench/ops-queries.ts). The
+// read models then come from the backfill, which equals the writes' own (test/storage/read-models.test.ts).
+
+/** When the synthetic admin ships an order: a minute after the store pushed it. */
+export const SHIP_DELAY_MS = 60_000;
+
+export function orderInputOf(o: Pick<SyntheticOrder, 'id' | 'paymentMethod'>) {
+  return {
+    id: o.id,
+    customer: { name: 'Test Customer', email: 'c@example.com', phone: '9876543210' },
+    shippingAddress: { address1: '1 Test Road', city: 'Pune', state: 'Maharashtra', pincode: '411001', country: 'IN' as const },
+    items: [{ name: 'Tea', sku: 'T1', quantity: 1, unitPrice: 100, weight: '500g' }],
+    paymentMethod: o.paymentMethod,
+    ...(o.paymentMethod === 'cod' ? { codAmount: 100 } : {}),
+  };
+}
+
+export const CANCEL_ENTRY = (id: string) => ({ by: 'admin', reason: 'customer asked', key: `manual:cancel:${id}` });
+
+export interface StoredDocuments {
+  order: OrderDoc;
+  shipment?: ShipmentDoc;
+  events: TrackingEventDoc[];
+  awb?: AwbIndexDoc;
+}
+
+export function storedDocuments(o: SyntheticOrder, storedAt: (w: ProjectionWriteInput) => string): StoredDocuments {
+  const input = orderInputOf(o);
+  const order: OrderDoc = {
+    _id: o.id,
+    status: 'processing',
+    statusHistory: [{ key: 'store:created', status: 'processing', at: o.createdAt, source: 'store' }],
+    notes: [],
+    customer: input.customer,
+    shippingAddress: input.shippingAddress,
+    items: input.items,
+    paymentMethod: input.paymentMethod,
+    codAmount: input.paymentMethod === 'cod' ? (input.codAmount ?? 0) : 0,
+    orderValue: input.items.reduce((s, i) => s + i.unitPrice * i.quantity, 0),
+    createdAt: o.createdAt,
+    updatedAt: o.createdAt,
+  };
+  if (o.cancelledUnshipped) {
+    const c = CANCEL_ENTRY(o.id);
+    order.status = 'cancelled';
+    order.statusHistory.push({ key: c.key, status: 'cancelled', at: o.cancelledUnshipped, source: 'manual', by: c.by, reason: c.reason });
+    order.updatedAt = o.cancelledUnshipped;
+    return { order, events: [] };
+  }
+  if (o.unshipped) return { order, events: [] };
+  const shippedAt = new Date(Date.parse(o.createdAt) + SHIP_DELAY_MS).toISOString();
+  order.shipment = { courier: o.courier, workflowId: `shipment-${o.id}`, shippedAt };
+  order.updatedAt = shippedAt;
+  let shipment: ShipmentDoc | undefined;
+  const events = new Map<string, TrackingEventDoc>();
+  let awb: AwbIndexDoc | undefined;
+  for (const w of o.writes) {
+    if (w.awb && !awb) awb = { _id: `${w.awb.courier}:${w.awb.awb}`, courier: w.awb.courier, awb: w.awb.awb, orderId: o.id, createdAt: storedAt(w) };
+    const { at, ...fields } = w.shipment;
+    if (w.shipment.awb) {
+      for (const e of w.events) {
+        const id = `${o.id}:${e.key}`;
+        events.set(id, { ...e, orderId: o.id, courier: w.shipment.courier, awb: w.shipment.awb, _id: id, storedAt: events.get(id)?.storedAt ?? storedAt(w) });
+      }
+    }
+    for (const e of w.orderStatus) if (!order.statusHistory.some((h) => h.key === e.key)) order.statusHistory.push(e);
+    for (const n of w.notes) if (!order.notes.some((x) => x.key === n.key)) order.notes.push(n);
+    const last = w.orderStatus[w.orderStatus.length - 1];
+    if (last) order.status = last.status;
+    if (w.notes.length) order.updatedAt = w.notes[w.notes.length - 1]!.at;
+    else if (last) order.updatedAt = last.at;
+    shipment = { ...(shipment ?? { createdAt: at }), ...fields, _id: o.id, updatedAt: at } as ShipmentDoc;
+  }
+  return { order, ...(shipment ? { shipment } : {}), events: [...events.values()], ...(awb ? { awb } : {}) };
 }
