@@ -16,6 +16,7 @@ import { CourierSettingsRepo } from './storage/courier-settings-repo';
 import { connectMongo } from './storage/mongo';
 import { MongoNotificationLedger } from './storage/notification-ledger';
 import { MongoProjectionStore } from './storage/projection-store';
+import { backfillReadModels } from './storage/read-models/backfill';
 import type { NotificationChannel, NotificationEvent } from './storage/types';
 import { codecKeysFromConfig } from './temporal/codec-keys';
 import { createDataConverter } from './temporal/data-converter';
@@ -68,6 +69,11 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
       statusApplied: (courier, source, eventAt, appliedAt) => metrics.statusApplied({ courier, source, eventAt, appliedAt }),
     },
   });
+
+  // Before taking any task: the read models this worker keeps must hold the data already stored (a
+  // no-op once done; see docs/data-model.md). Lists and analytics use plain queries until it finishes.
+  const backfill = await backfillReadModels(mongo.cols, { log: (m, meta) => log.info(meta ?? {}, m) });
+  if (!backfill.skipped) log.info({ ...backfill }, 'read models built from the stored data');
 
   await waitForTemporal({ address, namespace: config.TEMPORAL_NAMESPACE });
   const connection = await NativeConnection.connect({ address });

@@ -3,17 +3,33 @@
 import type { ActivityDeps } from './deps';
 import type { ProjectionWrite } from './types';
 
+/** AWBs this process has registered: registration is idempotent and permanent, so once is enough. */
+const REGISTERED_AWBS_MAX = 100_000;
+
 export function createProjectionActivities(deps: ActivityDeps) {
+  const registered = new Set<string>();
   return {
     async recordProjection(w: ProjectionWrite): Promise<void> {
       const { store } = deps;
+      const orderId = w.shipment.orderId;
       // AWB first: a webhook for this AWB may arrive the moment the courier has it.
-      if (w.awb) await store.registerAwb(w.awb.courier, w.awb.awb, w.shipment.orderId);
-      if (w.events.length > 0 && w.shipment.awb) await store.upsertEvents(w.shipment.orderId, w.shipment.courier, w.shipment.awb, w.events);
-      for (const entry of w.orderStatus) await store.setOrderStatus(w.shipment.orderId, entry);
-      for (const note of w.notes) await store.addOrderNote(w.shipment.orderId, note);
-      // Last: its seq says everything above is in.
-      await store.upsertShipment(w.shipment);
+      if (w.awb) {
+        const key = `${w.awb.courier}:${w.awb.awb}:${orderId}`;
+        if (!registered.has(key)) {
+          await store.registerAwb(w.awb.courier, w.awb.awb, orderId);
+          if (registered.size >= REGISTERED_AWBS_MAX) registered.delete(registered.values().next().value!);
+          registered.add(key);
+        }
+      }
+      if (store.applyProjection) {
+        await store.applyProjection(w);
+      } else {
+        if (w.events.length > 0 && w.shipment.awb) await store.upsertEvents(orderId, w.shipment.courier, w.shipment.awb, w.events);
+        for (const entry of w.orderStatus) await store.setOrderStatus(orderId, entry);
+        for (const note of w.notes) await store.addOrderNote(orderId, note);
+        // Last: its seq says everything above is in.
+        await store.upsertShipment(w.shipment);
+      }
       // Sync freshness: how long after the courier's own scan the store shows the new status.
       const storedAt = deps.clock.now();
       for (const e of w.events) {

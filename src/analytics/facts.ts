@@ -36,7 +36,7 @@ export async function readAppliedEvents(cols: Collections, r: FactRange, onFact:
   }
 }
 
-const OUTCOME_OF: Partial<Record<ShipmentStatus, Outcome>> = {
+export const OUTCOME_OF: Partial<Record<ShipmentStatus, Outcome>> = {
   delivered: 'delivered',
   rto_initiated: 'rto',
   rto_in_transit: 'rto',
@@ -47,7 +47,7 @@ const OUTCOME_OF: Partial<Record<ShipmentStatus, Outcome>> = {
 /** The order status that records each outcome in the order's status history. */
 const OUTCOME_ORDER_STATUS: Record<Outcome, OrderStatus> = { delivered: 'delivered', rto: 'returned', lost: 'lost' };
 
-type OutcomeShipment = Pick<ShipmentDoc, '_id' | 'courier' | 'status' | 'createdAt' | 'updatedAt'> & { ndr?: { attempts: number } };
+export type OutcomeShipment = Pick<ShipmentDoc, '_id' | 'courier' | 'status' | 'createdAt' | 'updatedAt'> & { ndr?: { attempts: number } };
 type OrderHistory = { _id: string; statusHistory?: Array<{ status: OrderStatus; at: string }> };
 
 /**
@@ -108,13 +108,21 @@ function firstAt(history: NonNullable<OrderHistory['statusHistory']>, status: Or
 }
 
 export function outcomeFact(s: OutcomeShipment, history: NonNullable<OrderHistory['statusHistory']>, deliveredScanAt: number | undefined): OutcomeFact | undefined {
+  return outcomeFactFrom(s, (status) => firstAt(history, status), deliveredScanAt);
+}
+
+/**
+ * The outcome fact from the shipment and the earliest time of each order status in its history (the
+ * read models keep those times beside the shipment instead of reading the order's history).
+ */
+export function outcomeFactFrom(s: OutcomeShipment, first: (status: OrderStatus) => number | undefined, deliveredScanAt: number | undefined): OutcomeFact | undefined {
   const outcome = OUTCOME_OF[s.status];
   if (!outcome) return undefined;
-  const recorded = firstAt(history, OUTCOME_ORDER_STATUS[outcome]);
+  const recorded = first(OUTCOME_ORDER_STATUS[outcome]);
   const at = (outcome === 'delivered' ? deliveredScanAt : undefined) ?? recorded ?? Date.parse(s.updatedAt);
   // Booked = the order became 'shipped' (pending → booked); the shipment's creation when history is missing.
-  const bookedAt = firstAt(history, 'shipped') ?? Date.parse(s.createdAt);
-  const hadNdr = (s.ndr?.attempts ?? 0) > 0 || firstAt(history, 'delivery_failed') !== undefined;
+  const bookedAt = first('shipped') ?? Date.parse(s.createdAt);
+  const hadNdr = (s.ndr?.attempts ?? 0) > 0 || first('delivery_failed') !== undefined;
   const hours = (at - bookedAt) / 3_600_000;
   return {
     courier: s.courier,

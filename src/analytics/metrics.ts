@@ -25,6 +25,15 @@ export interface OutcomeFact {
   hadNdr: boolean;
   /** Booked → delivered, hours; only for delivered shipments with both times known. */
   deliveryHours?: number;
+  /**
+   * The delivery-time bin of the unrounded hours, when deliveryHours is already rounded to a tenth (the
+   * read models keep it so; binning the rounded value would move 23.96 h into the next day).
+   */
+  deliveryBin?: DeliveryBin;
+}
+
+export function deliveryBinOf(hours: number): DeliveryBin {
+  return DELIVERY_TIME_BINS.find((b) => hours < b.below)!.key;
 }
 
 /** Delivery time bins, upper bounds exclusive, in hours. */
@@ -71,6 +80,7 @@ export class PeriodAccumulator {
   private ndrRecovered = 0;
   private ndrRto = 0;
   private readonly deliveryHours: number[] = [];
+  private readonly deliveryBins: DeliveryBin[] = [];
 
   addEvent(e: AppliedEventFact): void {
     if (e.source === 'webhook') this.webhook++;
@@ -85,7 +95,10 @@ export class PeriodAccumulator {
       if (o.outcome === 'delivered') this.ndrRecovered++;
       if (o.outcome === 'rto') this.ndrRto++;
     }
-    if (o.outcome === 'delivered' && o.deliveryHours !== undefined) this.deliveryHours.push(o.deliveryHours);
+    if (o.outcome === 'delivered' && o.deliveryHours !== undefined) {
+      this.deliveryHours.push(o.deliveryHours);
+      this.deliveryBins.push(o.deliveryBin ?? deliveryBinOf(o.deliveryHours));
+    }
   }
 
   result(): PeriodMetrics {
@@ -95,7 +108,7 @@ export class PeriodAccumulator {
     const seconds = (ms: number | null) => (ms === null ? null : round(ms / 1000, 1));
     const oneDecimal = (h: number | null) => (h === null ? null : round(h, 1));
     const histogram = Object.fromEntries(DELIVERY_TIME_BINS.map((b) => [b.key, 0])) as Record<DeliveryBin, number>;
-    for (const h of hours) histogram[DELIVERY_TIME_BINS.find((b) => h < b.below)!.key]++;
+    for (const b of this.deliveryBins) histogram[b]++;
     return {
       events: { webhook: this.webhook, poll: this.poll, webhookShare: ratio(this.webhook, this.webhook + this.poll) },
       latency: { count: lat.length, p50Seconds: seconds(nearestRank(lat, 50)), p95Seconds: seconds(nearestRank(lat, 95)) },

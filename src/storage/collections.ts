@@ -5,6 +5,7 @@ import type {
   AwbIndexDoc,
   BookingJournalDoc,
   CourierSettingsDoc,
+  ReadModelDoc,
   InboxDoc,
   NotificationDoc,
   NotificationSendDoc,
@@ -30,6 +31,11 @@ export const COLLECTIONS = {
   journal: 'webhook_journal',
   /** One small document per journal log: how far it is delivered, who drains it. */
   journalCursors: 'webhook_journal_cursors',
+  /**
+   * What lists and analytics read instead of filtering the collections above: documents read by _id only
+   * (src/storage/read-models, docs/data-model.md), kept by the same writes as the documents they describe.
+   */
+  readModels: 'read_models',
 } as const;
 
 export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
@@ -59,6 +65,8 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   // Both read only by _id.
   journal: [],
   journalCursors: [],
+  // Read by _id only.
+  readModels: [],
 };
 
 /**
@@ -93,6 +101,7 @@ export function collections(db: Db) {
     notificationSends: db.collection<NotificationSendDoc>(COLLECTIONS.notificationSends),
     couriers: db.collection<CourierSettingsDoc>(COLLECTIONS.couriers),
     bookingJournal: db.collection<BookingJournalDoc>(COLLECTIONS.bookingJournal),
+    readModels: db.collection<ReadModelDoc>(COLLECTIONS.readModels),
   };
 }
 export type Collections = ReturnType<typeof collections>;

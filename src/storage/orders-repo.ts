@@ -1,9 +1,14 @@
 // Orders as the store pushes them. Upserts are allowed while the order is still processing; once it has
-// shipped, its data belongs to the shipment workflow.
+// shipped, its data belongs to the shipment workflow. Every write here also keeps the API's entries in
+// the order list's read models (read-models/order-index-writer.ts); the list reads those (by _id only)
+// once the worker's backfill has made them complete.
 import type { Filter } from 'mongodb';
 import type { CourierId } from '../domain/events';
 import type { OrderStatus } from '../domain/status';
 import type { Collections } from './collections';
+import { OrderIndexWriter } from './read-models/order-index-writer';
+import { listOrdersFromReadModels } from './read-models/order-list';
+import { rmReady } from './read-models/read';
 import type { OrderDoc } from './types';
 
 export interface NewOrder {
@@ -23,10 +28,14 @@ export interface OrderPage {
 }
 
 export class OrdersRepo {
+  private readonly index: OrderIndexWriter;
+
   constructor(
     private readonly cols: Collections,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.index = new OrderIndexWriter(cols, now);
+  }
 
   async upsert(input: NewOrder): Promise<UpsertOutcome> {
     const at = new Date(this.now()).toISOString();
@@ -41,13 +50,15 @@ export class OrdersRepo {
     const existing = await this.cols.orders.findOne({ _id: input.id });
     if (existing && (existing.status !== 'processing' || existing.shipment)) return { kind: 'locked', order: existing };
     if (existing) {
-      const order = await this.cols.orders.findOneAndUpdate(
-        { _id: input.id, status: 'processing', shipment: { $exists: false } },
-        { $set: { ...data, updatedAt: at } },
-        { returnDocument: 'after' },
-      );
+      // FerretDB would scan every order for the guarded filter, and evaluates it as read-then-write
+      // anyway: there the check above is the guard.
+      const filter: Filter<OrderDoc> = (await this.cols.idOnlyFilters()) ? { _id: input.id } : { _id: input.id, status: 'processing', shipment: { $exists: false } };
+      const order = await this.cols.orders.findOneAndUpdate(filter, { $set: { ...data, updatedAt: at } }, { returnDocument: 'after' });
       // Lost a race with the ship endpoint: the order is now locked.
-      return order ? { kind: 'updated', order } : { kind: 'locked', order: (await this.get(input.id))! };
+      if (!order) return { kind: 'locked', order: (await this.get(input.id))! };
+      // Idempotent: repairs the list entry should an earlier push have failed after the insert.
+      await this.index.processing({ id: order._id, createdAt: order.createdAt });
+      return { kind: 'updated', order };
     }
     const doc: OrderDoc = {
       _id: input.id,
@@ -60,11 +71,12 @@ export class OrdersRepo {
     };
     try {
       await this.cols.orders.insertOne(doc);
-      return { kind: 'created', order: doc };
     } catch {
       // A concurrent push created it first: treat this one as an update of the same data.
       return this.upsert(input);
     }
+    await this.index.processing({ id: doc._id, createdAt: doc.createdAt });
+    return { kind: 'created', order: doc };
   }
 
   get(id: string): Promise<OrderDoc | null> {
@@ -74,28 +86,60 @@ export class OrdersRepo {
   /** Records which courier/workflow owns the order; idempotent. */
   async setShipment(id: string, shipment: { courier: CourierId; workflowId: string; awb?: string; trackingUrl?: string }): Promise<void> {
     const at = new Date(this.now()).toISOString();
-    await this.cols.orders.updateOne(
+    const order = await this.cols.orders.findOneAndUpdate(
       { _id: id },
-      { $set: { 'shipment.courier': shipment.courier, 'shipment.workflowId': shipment.workflowId, ...(shipment.awb ? { 'shipment.awb': shipment.awb } : {}), ...(shipment.trackingUrl ? { 'shipment.trackingUrl': shipment.trackingUrl } : {}), updatedAt: at } },
+      {
+        $set: { 'shipment.courier': shipment.courier, 'shipment.workflowId': shipment.workflowId, ...(shipment.awb ? { 'shipment.awb': shipment.awb } : {}), ...(shipment.trackingUrl ? { 'shipment.trackingUrl': shipment.trackingUrl } : {}), updatedAt: at },
+        // The first ship time stays: $min sets a missing field and keeps an earlier one (no guarded filter).
+        $min: { 'shipment.shippedAt': at },
+      },
+      // No projection: FerretDB v1's findAndModify does not implement one.
+      { returnDocument: 'after' },
     );
-    await this.cols.orders.updateOne({ _id: id, 'shipment.shippedAt': { $exists: false } }, { $set: { 'shipment.shippedAt': at } });
+    // Still processing: the API lists it (with its courier) until the workflow's first projection write.
+    if (order?.status === 'processing') await this.index.processing({ id, createdAt: order.createdAt, courier: shipment.courier });
   }
 
   /** Cancels an order that never shipped; false when it has shipped (or is not processing) meanwhile. */
   async cancelUnshipped(id: string, entry: { by: string; reason: string; key: string }): Promise<boolean> {
     const at = new Date(this.now()).toISOString();
-    const r = await this.cols.orders.updateOne(
-      { _id: id, status: 'processing', shipment: { $exists: false } },
-      {
-        $set: { status: 'cancelled', updatedAt: at },
-        $push: { statusHistory: { key: entry.key, status: 'cancelled', at, source: 'manual', by: entry.by, reason: entry.reason } },
-      },
-    );
-    return r.modifiedCount === 1;
+    const update = {
+      $set: { status: 'cancelled' as const, updatedAt: at },
+      $push: { statusHistory: { key: entry.key, status: 'cancelled' as const, at, source: 'manual' as const, by: entry.by, reason: entry.reason } },
+    };
+    let createdAt: string | undefined;
+    if (await this.cols.idOnlyFilters()) {
+      // FerretDB: the guarded filter would scan every order (and is read-then-write there anyway).
+      const order = await this.cols.orders.findOne({ _id: id }, { projection: { status: 1, shipment: 1, createdAt: 1 } });
+      if (!order || order.status !== 'processing' || order.shipment) return false;
+      const r = await this.cols.orders.updateOne({ _id: id }, update);
+      if (r.modifiedCount !== 1) return false;
+      createdAt = order.createdAt;
+    } else {
+      const before = await this.cols.orders.findOneAndUpdate({ _id: id, status: 'processing', shipment: { $exists: false } }, update);
+      if (!before) return false;
+      createdAt = before.createdAt;
+    }
+    await this.index.cancelledUnshipped({ id, createdAt });
+    return true;
   }
 
   /** Newest first; the cursor is the last item's `createdAt|_id`. */
   async list(q: { status?: OrderStatus; courier?: CourierId; limit: number; cursor?: string }): Promise<OrderPage> {
+    if (!(await rmReady(this.cols))) return this.listByQuery(q);
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const items = await listOrdersFromReadModels(
+      this.cols,
+      { limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.courier ? { courier: q.courier } : {}), ...(after ? { after } : {}) },
+      (stale) => void this.index.repair(stale).catch(() => undefined),
+    );
+    const page = items.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: items.length > q.limit && last ? encodeCursor(last.createdAt, last._id) : undefined };
+  }
+
+  /** The same list as a plain query: what the read models must match (and what runs until they are ready). */
+  async listByQuery(q: { status?: OrderStatus; courier?: CourierId; limit: number; cursor?: string }): Promise<OrderPage> {
     const filter: Filter<OrderDoc> = {};
     if (q.status) filter.status = q.status;
     if (q.courier) filter['shipment.courier'] = q.courier;

@@ -1,10 +1,14 @@
 // MongoDB implementation of the ProjectionStore port. Every write is idempotent so an activity retry
 // (or a replayed workflow) can repeat it safely: shipment writes are guarded by a monotonic seq,
-// events and history entries by their keys.
+// events and history entries by their keys. applyProjection is what the activity uses: one write with
+// the read models kept in step (read-models/projection-writer.ts); the single-purpose methods stay for
+// callers that write one piece.
 import type { CourierId } from '../domain/events';
 import type { TimelineEntry } from '../workflows/shipment/contract';
 import type { Collections } from './collections';
 import { isDuplicateKey } from './mongo';
+import { ProjectionWriter, type ProjectionWriterOptions } from './read-models/projection-writer';
+import type { ProjectionWriteInput } from './read-models/state';
 import type { OrderDoc, ProjectionStore, ShipmentProjection } from './types';
 
 export class AwbConflictError extends Error {
@@ -12,10 +16,19 @@ export class AwbConflictError extends Error {
 }
 
 export class MongoProjectionStore implements ProjectionStore {
+  private readonly writer: ProjectionWriter;
+
   constructor(
     private readonly cols: Collections,
     private readonly now: () => number = Date.now,
-  ) {}
+    writerOptions: ProjectionWriterOptions = {},
+  ) {
+    this.writer = new ProjectionWriter(cols, { now, ...writerOptions });
+  }
+
+  applyProjection(w: ProjectionWriteInput): Promise<void> {
+    return this.writer.apply(w);
+  }
 
   async upsertShipment(p: ShipmentProjection): Promise<void> {
     const { at, ...fields } = p;

@@ -1,9 +1,12 @@
-// Reads of the shipments projection (written by the workflow): the open NDR queue ops work through.
+// Reads of the shipments projection (written by the workflow): the open NDR queue ops work through, from
+// the read models (by _id only) once they are ready, else by the plain query they must match.
 import type { Filter } from 'mongodb';
 import type { CourierId } from '../domain/events';
 import type { NdrReason } from '../domain/status';
 import type { Collections } from './collections';
 import { BadCursorError } from './orders-repo';
+import { rmReady } from './read-models/read';
+import { ndrQueueFromReadModels } from './read-models/shipment-lists';
 import type { ShipmentDoc } from './types';
 
 export interface NdrQueueQuery {
@@ -34,6 +37,24 @@ export class ShipmentsRepo {
 
   /** Oldest open NDR first: the one closest to its default action. The cursor is `openedAt|_id`. */
   async ndrQueue(q: NdrQueueQuery): Promise<NdrQueuePage> {
+    if (!(await rmReady(this.cols))) return this.ndrQueueByQuery(q);
+    const after = q.cursor ? decodeNdrCursor(q.cursor) : undefined;
+    const docs = await ndrQueueFromReadModels(this.cols, {
+      limit: q.limit,
+      ...(q.courier ? { courier: q.courier } : {}),
+      ...(q.reason ? { reason: q.reason } : {}),
+      ...(q.paymentMethod ? { paymentMethod: q.paymentMethod } : {}),
+      ...(q.minAttempts !== undefined ? { minAttempts: q.minAttempts } : {}),
+      ...(q.olderThanHours !== undefined ? { openedBy: new Date(this.now() - q.olderThanHours * 3_600_000).toISOString() } : {}),
+      ...(after ? { after } : {}),
+    });
+    const items = docs.slice(0, q.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: docs.length > q.limit && last ? encodeNdrCursor(last.ndr?.openedAt ?? '', last._id) : undefined };
+  }
+
+  /** The queue as a plain query (a collection scan on FerretDB). */
+  async ndrQueueByQuery(q: NdrQueueQuery): Promise<NdrQueuePage> {
     const filter: Filter<ShipmentDoc> = { ndrOpen: true };
     if (q.courier) filter.courier = q.courier;
     if (q.reason) filter.ndrReason = q.reason;

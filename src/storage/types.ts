@@ -5,6 +5,7 @@ import type { CourierId, EventSource } from '../domain/events';
 import type { NotificationChannel, NotificationEvent } from '../domain/notifications';
 import type { NdrReason, OrderStatus, ShipmentStatus } from '../domain/status';
 import type { NdrState, TimelineEntry } from '../workflows/shipment/contract';
+import type { ProjectionWriteInput } from './read-models/state';
 
 export interface OrderItemDoc {
   name: string;
@@ -57,8 +58,39 @@ export interface ShipmentDoc {
   paymentMethod?: 'prepaid' | 'cod';
   /** Monotonic per shipment: a projection write with a lower seq than stored is ignored. */
   seq: number;
+  /** What this shipment's read-model entries were computed from beyond the fields above (read-models/state.ts). */
+  rm?: ShipmentReadModelFacts;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * Facts about a shipment's order kept beside the shipment so its read-model entries (order lists,
+ * outcome analytics) can be recomputed from this document alone: see src/storage/read-models/state.ts.
+ */
+export interface ShipmentReadModelFacts {
+  /** Version of the read models these facts were written for (RM_VERSION). */
+  v: number;
+  /** The order's createdAt (orders are listed by it). */
+  oc?: string;
+  /** The order's status as the projection last set it. */
+  os?: OrderStatus;
+  /** Earliest `at` of each order status in the order's status history. */
+  first?: Partial<Record<OrderStatus, string>>;
+  /** Earliest courier time of an applied 'delivered' scan. */
+  ds?: string;
+}
+
+/** A read-model document (src/storage/read-models): entries keyed by id in maps, read by _id only. */
+export interface ReadModelDoc {
+  _id: string;
+  /** Entries: orderId (or event hash) → value. */
+  e?: Record<string, unknown>;
+  /** Days that hold entries (directory documents). */
+  d?: Record<string, number>;
+  /** Outcome facts: orderId → value (analytics day documents). */
+  o?: Record<string, string>;
+  [field: string]: unknown;
 }
 
 export interface TrackingEventDoc extends TimelineEntry {
@@ -194,6 +226,12 @@ export interface ProjectionStore {
   registerAwb(courier: CourierId, awb: string, orderId: string): Promise<void>;
   /** Order data the workflow needs beyond its input (e.g. customer contact for notifications). */
   getOrder(orderId: string): Promise<OrderDoc | null>;
+  /**
+   * Everything one projection write changes (events, order history and notes, the shipment and the read
+   * models) at once, in as few round trips as the server allows. Optional: stores without it get the
+   * methods above called one by one. The AWB is registered separately (registerAwb).
+   */
+  applyProjection?(w: ProjectionWriteInput): Promise<void>;
 }
 
 /**
