@@ -31,6 +31,7 @@ export const BENCHES: Record<string, Bench> = {
   ceiling: lazy('./ceiling', "0. ceiling: the Temporal dev server alone, a signal-counting workflow, 100 workflows, 64 signallers: signals accepted/s and applied/s"),
   ingest: lazy('./ingest', '1. webhook ingest: a 1,000/s burst for 30 s, its drain vs the ceiling, then a ladder of rates; open loop, API and worker in their own processes'),
   e2e: lazy('./e2e', '2. end to end: the highest rate with webhook → stored p99 < 1 s, as a fraction of the ceiling; 60 s at 0.7 × ceiling: does the backlog grow?'),
+  aging: lazy('./aging', '2b. aging: ingest at 10/s and e2e at 0.5 × ceiling with 0 / 100,000 / 1,000,000 stored webhooks and 20,000 / 100,000 shipments, as ratios to the empty store'),
   'webhook-cost': lazy('./webhook-cost', '3b. cost per webhook: database round trips, Temporal requests, history events, CPU ms per process (API, worker, Temporal, FerretDB)'),
   cost: lazy('./cost', '3. cost per shipment: history events and billable actions; retry poller vs naive loop'),
   'courier-calls': lazy('./courier-calls', '4. courier API calls per active shipment per day, 10,000 shipments, with/without bulk coalescing'),
