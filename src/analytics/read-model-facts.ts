@@ -8,6 +8,7 @@ import { TERMINAL_STATUSES } from '../domain/status';
 import type { Collections } from '../storage/collections';
 import { ANALYTICS_GROUPS_PER_DAY, courierOfCode, DAY_MS, ids, slotInstant, SLOT_MS, SLOTS_PER_GROUP } from '../storage/read-models/keys';
 import { activeShipments, readDocs } from '../storage/read-models/read';
+import { entriesOf } from '../storage/read-models/packed';
 import type { FactRange, LiveCounts } from './facts';
 import type { AppliedEventFact, DeliveryBin, Outcome, OutcomeFact } from './metrics';
 
@@ -35,15 +36,15 @@ export async function readFactsFromReadModels(
   const to = iso(r.endsAt);
   docs.forEach((doc, i) => {
     const day = wanted[i]!.day;
-    for (const v of Object.values(doc?.e ?? {})) {
-      const [c, slot, src, tenths] = String(v).split('|');
+    for (const v of entriesOf(doc, 'e').values()) {
+      const [c, slot, src, tenths] = v.split('|');
       const courier = courierOfCode(c!);
       const at = slotInstant(day, Number(slot));
       if (at < r.startsAt || at >= r.endsAt || (r.courier && courier !== r.courier)) continue;
       // tenths × 100 ms rounds back to the same tenth: the report's percentiles come out unchanged.
       onEvent({ courier, source: src === 'w' ? 'webhook' : 'poll', receivedAt: at, latencyMs: Number(tenths) * 100 });
     }
-    for (const v of Object.values(doc?.o ?? {})) {
+    for (const v of entriesOf(doc, 'o').values()) {
       const [c, slot, outcome, hadNdr, tenths, bin, createdAt, updatedAt] = String(v).split('|');
       const courier = courierOfCode(c!);
       const at = slotInstant(day, Number(slot));

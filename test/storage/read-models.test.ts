@@ -11,6 +11,7 @@ import type { Mongo } from '../../src/storage/mongo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { backfillReadModels } from '../../src/storage/read-models/backfill';
 import { storedDocuments, syntheticOrders } from '../../src/storage/read-models/synthetic';
+import { entriesOf } from '../../src/storage/read-models/packed';
 import type { ReadModelDoc } from '../../src/storage/types';
 import { freshMongo } from '../support/mongo';
 import { expectAnalyticsMatch, expectNdrQueuesMatch, expectOrderListsMatch, expectShipmentListsMatch, markReady, seedThroughStore } from '../support/read-models';
@@ -33,7 +34,8 @@ async function snapshot(cols: Collections): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const d of docs.sort((a, b) => (a._id < b._id ? -1 : 1))) {
     if (!/^(sa|sb|an):/.test(d._id)) continue;
-    const body = { e: d.e ?? {}, o: d.o ?? {} };
+    // Entries whichever way they are stored (packed on FerretDB, fields on MongoDB), in key order.
+    const body = { e: Object.fromEntries([...entriesOf(d, 'e')].sort()), o: Object.fromEntries([...entriesOf(d, 'o')].sort()) };
     if (Object.keys(body.e).length || Object.keys(body.o).length) out[d._id] = body;
   }
   return out;

@@ -22,7 +22,8 @@
 import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
 import type { Collections } from '../collections';
 import { isDuplicateKey } from '../mongo';
-import type { OrderDoc, ShipmentDoc, ShipmentReadModelFacts, TrackingEventDoc } from '../types';
+import type { OrderDoc, ReadModelDoc, ShipmentDoc, ShipmentReadModelFacts, TrackingEventDoc } from '../types';
+import { entriesOf, PackedDocs } from './packed';
 import { bulkWriteChunked } from './bulk';
 import { factsDocId } from './backfill';
 import { fieldKey, RM_VERSION } from './keys';
@@ -32,6 +33,7 @@ import {
   diffEntries,
   emptyOps,
   eventFactEntries,
+  mergeOps,
   factsOf,
   nextState,
   rmWrites,
@@ -79,6 +81,8 @@ export interface ProjectionWriterOptions {
 export class ProjectionWriter {
   private readonly cache: LruMap<string, ShipmentState>;
   private readonly knownFlags = new Set<string>();
+  /** FerretDB: the read-model documents this process writes, as it last wrote them (see packed.ts). */
+  private readonly packed: PackedDocs;
   private readonly batches: SerialBatches<{ w: ProjectionWriteInput; loaded?: Loaded }>;
   private readonly now: () => number;
 
@@ -88,6 +92,7 @@ export class ProjectionWriter {
   ) {
     this.now = o.now ?? Date.now;
     this.cache = new LruMap(o.cacheSize ?? DEFAULT_STATE_CACHE);
+    this.packed = new PackedDocs(cols.readModels);
     this.batches = new SerialBatches((items) => this.writeBatch(items), o.maxBatch ?? 100);
   }
 
@@ -108,8 +113,8 @@ export class ProjectionWriter {
     const d = first ? null : ((await this.cols.shipments.findOne({ _id: orderId }, { projection: SHIPMENT_STATE_FIELDS })) as (StoredShipment & { rm?: { pe?: string[] } }) | null);
     if (d && d.rm?.v !== RM_VERSION) {
       // Backfilled and not written since: its facts are in the backfill's fact documents.
-      const key = fieldKey(orderId);
-      const facts = (await this.cols.readModels.findOne({ _id: factsDocId(orderId) }, { projection: { [`e.${key}`]: 1 } }))?.e?.[key] as ShipmentReadModelFacts | undefined;
+      const raw = entriesOf(await this.cols.readModels.findOne({ _id: factsDocId(orderId) }), 'e').get(fieldKey(orderId));
+      const facts = raw ? (JSON.parse(raw) as ShipmentReadModelFacts) : undefined;
       if (facts?.v === RM_VERSION) d.rm = facts;
     }
     const needOrder = !d || !d.rm || d.rm.v !== RM_VERSION || d.rm.oc === undefined;
@@ -172,11 +177,11 @@ export class ProjectionWriter {
       const [doc, path] = r.split(' ') as [string, string];
       if (!(path in (ops.sets.get(doc) ?? {}))) addUnset(ops, doc, path);
     }
+    // FerretDB v1 stores no nested arrays: `doc path` strings (neither holds a space).
+    const removals = [...ops.unsets].flatMap(([doc, paths]) => Object.keys(paths).map((p) => `${doc} ${p}`));
     for (const e of eventFactEntries(w.shipment.orderId, w.shipment.courier, w.shipment.awb ? w.events : [])) {
       ops.sets.set(e[0], { ...(ops.sets.get(e[0]) ?? {}), [e[1]]: e[2] });
     }
-    // FerretDB v1 stores no nested arrays: `doc path` strings (neither holds a space).
-    const removals = [...ops.unsets].flatMap(([doc, paths]) => Object.keys(paths).map((p) => `${doc} ${p}`));
     return { w, next, ops, removals, flags };
   }
 
@@ -202,8 +207,16 @@ export class ProjectionWriter {
     }
     if (planned.length) {
       const ops = emptyOps();
-      for (const p of planned) merge(ops, p.ops);
-      await Promise.all([this.writeReadModels(ops), this.writeEvents(planned), this.writeOrders(planned)]);
+      for (const p of planned) mergeOps(ops, p.ops);
+      const packed = await this.packed.plan(ops);
+      try {
+        await Promise.all([this.writeWithRetry(packed.writes), this.writeEvents(planned), this.writeOrders(planned)]);
+      } catch (e) {
+        // What was written is not known: read those documents again next time.
+        this.packed.forget([...ops.sets.keys(), ...ops.unsets.keys()]);
+        throw e;
+      }
+      this.packed.commit(packed.next);
       await bulkWriteChunked(
         this.cols.shipments,
         planned.map((p) => ({ updateOne: { filter: { _id: p.w.shipment.orderId }, update: this.shipmentUpdate(p), upsert: true } })),
@@ -234,7 +247,7 @@ export class ProjectionWriter {
       this.cache.delete(w.shipment.orderId);
       return;
     }
-    await Promise.all([this.writeReadModels(p.ops), this.writeEvents([p]), this.writeOrders([p])]);
+    await Promise.all([this.writeWithRetry(rmWrites(p.ops)), this.writeEvents([p]), this.writeOrders([p])]);
     this.committed(p);
   }
 
@@ -252,8 +265,7 @@ export class ProjectionWriter {
     return { $set: { ...fields, updatedAt: at, rm }, $setOnInsert: { createdAt: at } };
   }
 
-  private async writeReadModels(ops: RmOps): Promise<void> {
-    const writes = rmWrites(ops);
+  private async writeWithRetry(writes: AnyBulkWriteOperation<ReadModelDoc>[]): Promise<void> {
     for (let attempt = 1; writes.length; attempt++) {
       try {
         await bulkWriteChunked(this.cols.readModels, writes, { ordered: true });
@@ -303,7 +315,4 @@ export class ProjectionWriter {
   }
 }
 
-function merge(into: RmOps, from: RmOps): void {
-  for (const [doc, set] of from.sets) into.sets.set(doc, { ...(into.sets.get(doc) ?? {}), ...set });
-  for (const [doc, unset] of from.unsets) into.unsets.set(doc, { ...(into.unsets.get(doc) ?? {}), ...unset });
-}
+
