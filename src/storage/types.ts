@@ -89,6 +89,8 @@ export interface ReadModelDoc {
   d?: Record<string, string>;
   /** Outcome facts: orderId → value (analytics documents). */
   o?: Record<string, string>;
+  /** An order's timeline: the keys of its tracking events (tl:<orderId>). */
+  k?: string[];
   /** FerretDB: the maps above packed into one string each, `key=value` lines (read-models/packed.ts). */
   es?: string;
   os?: string;

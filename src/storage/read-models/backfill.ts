@@ -116,6 +116,30 @@ class PendingEntries {
   }
 }
 
+/** One document per order with its events' keys, inserted in bulk; merged by $addToSet where one exists. */
+async function writeTimelines(cols: Pick<Collections, 'readModels'>, timelines: Map<string, string[]>): Promise<void> {
+  const all = [...timelines];
+  for (let i = 0; i < all.length; i += 1_000) {
+    const chunk = all.slice(i, i + 1_000);
+    let failed: number[] = [];
+    try {
+      await cols.readModels.insertMany(
+        chunk.map(([orderId, k]) => ({ _id: ids.timeline(orderId), k: [...new Set(k)] }) as ReadModelDoc),
+        { ordered: false },
+      );
+    } catch (e) {
+      const list = e instanceof MongoBulkWriteError ? [e.writeErrors].flat() : [];
+      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
+      failed = list.map((w) => w.index);
+    }
+    const merge = failed.map((index) => {
+      const [orderId, k] = chunk[index]!;
+      return { updateOne: { filter: { _id: ids.timeline(orderId) }, update: { $addToSet: { k: { $each: k } } } } } as unknown as AnyBulkWriteOperation<ReadModelDoc>;
+    });
+    if (merge.length) await bulkWriteChunked(cols.readModels, merge, { ordered: false });
+  }
+}
+
 /** What the shipment pass needs of each order. */
 interface OrderFacts {
   createdAt: string;
@@ -140,13 +164,17 @@ export async function backfillReadModels(cols: Collections, o: BackfillOptions =
   await cols.readModels.updateOne({ _id: ids.meta }, { $set: { v: RM_VERSION, state: 'building', startedAt: new Date().toISOString() } }, { upsert: true });
   const pending = new PendingEntries(cols, o.maxPendingPaths ?? MAX_PENDING_PATHS, await cols.idOnlyFilters());
 
-  // 1. Courier events: analytics facts, and each order's earliest applied delivered scan.
+  // 1. Courier events: analytics facts, each order's timeline, and its earliest applied delivered scan.
   const deliveredScan = new Map<string, string>();
+  const timelines = new Map<string, string[]>();
   let events = 0;
   const ev = cols.trackingEvents.find({}, { projection: { orderId: 1, courier: 1, key: 1, source: 1, applied: 1, receivedAt: 1, occurredAt: 1, status: 1 } });
   for await (const e of ev) {
     events++;
     for (const entry of eventFactEntries(e.orderId, e.courier, [e])) pending.add(entry);
+    const keys = timelines.get(e.orderId);
+    if (keys) keys.push(e.key);
+    else timelines.set(e.orderId, [e.key]);
     if (e.status === 'delivered' && e.applied === true) {
       const t = Date.parse(e.occurredAt);
       const prev = deliveredScan.get(e.orderId);
@@ -155,6 +183,9 @@ export async function backfillReadModels(cols: Collections, o: BackfillOptions =
     await pending.maybeFlush();
   }
   log('read models: events read', { events, ms: Date.now() - t0 });
+  await writeTimelines(cols, timelines);
+  timelines.clear();
+  log('read models: timelines written', { ms: Date.now() - t0 });
 
   // 2. Orders: what the shipment pass needs, kept in memory.
   const orders = new Map<string, OrderFacts>();

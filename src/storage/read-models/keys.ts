@@ -53,6 +53,8 @@ export const ids = {
   /** Finished orders, by the day they were created (the order list's order). */
   orderDay: (part: string, day: string, role: Role) => `ob:${part}:${day}@${role}`,
   orderDays: (part: string, role: Role) => `od:${part}@${role}`,
+  /** One order's tracking events (their keys): its timeline without a query on tracking_events. */
+  timeline: (orderId: string) => `tl:${orderId}`,
   /** Analytics facts of one UTC day (or part of it): courier events received then (e) and outcomes reached (o). */
   analytics: (day: string, slot: number) => `an:${day}:${Math.floor(slot / SLOTS_PER_GROUP)}`,
 };

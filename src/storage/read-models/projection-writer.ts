@@ -32,6 +32,8 @@ import {
   compact,
   diffEntries,
   emptyOps,
+  addTimeline,
+  addWrites,
   eventFactEntries,
   mergeOps,
   factsOf,
@@ -179,9 +181,11 @@ export class ProjectionWriter {
     }
     // FerretDB v1 stores no nested arrays: `doc path` strings (neither holds a space).
     const removals = [...ops.unsets].flatMap(([doc, paths]) => Object.keys(paths).map((p) => `${doc} ${p}`));
-    for (const e of eventFactEntries(w.shipment.orderId, w.shipment.courier, w.shipment.awb ? w.events : [])) {
+    const events = w.shipment.awb ? w.events : [];
+    for (const e of eventFactEntries(w.shipment.orderId, w.shipment.courier, events)) {
       ops.sets.set(e[0], { ...(ops.sets.get(e[0]) ?? {}), [e[1]]: e[2] });
     }
+    addTimeline(ops, w.shipment.orderId, events.map((e) => e.key));
     return { w, next, ops, removals, flags };
   }
 
@@ -210,7 +214,7 @@ export class ProjectionWriter {
       for (const p of planned) mergeOps(ops, p.ops);
       const packed = await this.packed.plan(ops);
       try {
-        await Promise.all([this.writeWithRetry(packed.writes), this.writeEvents(planned), this.writeOrders(planned)]);
+        await Promise.all([this.writeWithRetry([...addWrites(ops), ...packed.writes]), this.writeEvents(planned), this.writeOrders(planned)]);
       } catch (e) {
         // What was written is not known: read those documents again next time.
         this.packed.forget([...ops.sets.keys(), ...ops.unsets.keys()]);

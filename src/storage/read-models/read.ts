@@ -4,7 +4,7 @@
 // wrong row.
 import type { Collection } from 'mongodb';
 import type { Collections } from '../collections';
-import type { ReadModelDoc } from '../types';
+import type { ReadModelDoc, TrackingEventDoc } from '../types';
 import { idOfFieldKey, ids, ORDER_ACTIVE_SHARDS, RM_VERSION, ROLES, SHIPMENT_ACTIVE_SHARDS, type Role } from './keys';
 import { entriesOf } from './packed';
 import { parseActiveOrder, parseActiveShipment, type ActiveOrderEntry, type ActiveShipmentEntry } from './state';
@@ -94,4 +94,16 @@ export async function fetchByIds<D extends { _id: string }>(coll: Collection<D>,
     if (d) out.set(unique[i]!, d as D);
   });
   return out;
+}
+
+/**
+ * One order's tracking events, ordered by courier time (oldest first), at most `limit` of the newest:
+ * its timeline document names them, each read by _id. Until the read models are ready, the plain query.
+ */
+export async function orderTimeline(cols: Pick<Collections, 'readModels' | 'trackingEvents'>, orderId: string, limit: number): Promise<TrackingEventDoc[]> {
+  if (!(await rmReady(cols))) return (await cols.trackingEvents.find({ orderId }).sort({ occurredAt: -1 }).limit(limit).toArray()).reverse();
+  const keys = (await cols.readModels.findOne({ _id: ids.timeline(orderId) }))?.k ?? [];
+  const events = await fetchByIds(cols.trackingEvents, keys.map((k) => `${orderId}:${k}`));
+  // As the query sorted them: by occurredAt (ties in no particular order there either).
+  return [...events.values()].sort((a, b) => (a.occurredAt < b.occurredAt ? 1 : a.occurredAt > b.occurredAt ? -1 : 0)).slice(0, limit).reverse();
 }

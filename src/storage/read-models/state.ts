@@ -294,9 +294,26 @@ export function workerEntries(s: ShipmentState): Entry[] {
 export interface RmOps {
   sets: Map<string, Record<string, unknown>>;
   unsets: Map<string, Record<string, ''>>;
+  /**
+   * Keys added to a per-order document's `k` array ($addToSet): its timeline. One order's writes come
+   * one at a time, so these need neither packing nor a single writer per process.
+   */
+  adds: Map<string, string[]>;
 }
 
-export const emptyOps = (): RmOps => ({ sets: new Map(), unsets: new Map() });
+export const emptyOps = (): RmOps => ({ sets: new Map(), unsets: new Map(), adds: new Map() });
+
+/** The timeline keys a write adds (its events, when written: they need the AWB). */
+export function addTimeline(ops: RmOps, orderId: string, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const doc = ids.timeline(orderId);
+  ops.adds.set(doc, [...(ops.adds.get(doc) ?? []), ...keys]);
+}
+
+/** The $addToSet writes of `adds` (both servers). */
+export function addWrites(ops: RmOps): Array<{ updateOne: { filter: { _id: string }; update: Record<string, unknown>; upsert: true } }> {
+  return [...ops.adds].map(([doc, keys]) => ({ updateOne: { filter: { _id: doc }, update: { $addToSet: { k: { $each: keys } } }, upsert: true } }));
+}
 
 /**
  * The writes that turn `prev`'s entries into `next`'s. `full` sets every entry of `next` (when the stored
@@ -330,6 +347,7 @@ export function addUnset(ops: RmOps, doc: string, path: string): void {
 /** MongoDB: one update per document, entries set field by field (creating the document), then entries removed. */
 export function rmWrites(ops: RmOps): Array<{ updateOne: { filter: { _id: string }; update: Record<string, unknown>; upsert?: boolean } }> {
   return [
+    ...addWrites(ops),
     ...[...ops.sets].map(([doc, set]) => ({ updateOne: { filter: { _id: doc }, update: { $set: set }, upsert: true } })),
     ...[...ops.unsets].map(([doc, unset]) => ({ updateOne: { filter: { _id: doc }, update: { $unset: unset } } })),
   ];
@@ -338,6 +356,7 @@ export function rmWrites(ops: RmOps): Array<{ updateOne: { filter: { _id: string
 export function mergeOps(into: RmOps, from: RmOps): RmOps {
   for (const [doc, set] of from.sets) into.sets.set(doc, { ...(into.sets.get(doc) ?? {}), ...set });
   for (const [doc, unset] of from.unsets) into.unsets.set(doc, { ...(into.unsets.get(doc) ?? {}), ...unset });
+  for (const [doc, keys] of from.adds) into.adds.set(doc, [...(into.adds.get(doc) ?? []), ...keys]);
   return into;
 }
 
