@@ -71,7 +71,7 @@ export class PackedDocs {
 
   constructor(
     private readonly coll: Collection<ReadModelDoc>,
-    maxDocs = 20_000,
+    maxDocs = 2_000,
   ) {
     this.docs = new LruMap(maxDocs);
   }

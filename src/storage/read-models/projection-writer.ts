@@ -5,15 +5,17 @@
 // The read models are written as the difference between the shipment's state before and after the
 // write. The state before comes from a process-local cache (this process wrote it) or, after a restart
 // or on another process, from the stored shipment document (one read; `rm` on it holds what the order
-// contributes). Every write is idempotent (entries are keyed; the shipment is guarded by seq), so a
-// retried activity or a replayed workflow changes nothing twice.
+// contributes, or the backfill's fact document for a shipment not written since). Every write is
+// idempotent (entries are keyed; the shipment is guarded by seq), so a retried activity or a replayed
+// workflow changes nothing twice.
 //
 // FerretDB (v1, SQLite): an update reads the document and writes it back, so two writers of one shared
 // read-model document can lose each other's change. Writes therefore go through SerialBatches: one
 // batch in flight per process; concurrent projection writes share it (one bulk write per collection for
-// the whole batch). The shipment is written last, so a stored seq says everything before it is in, and
-// the seq guard is checked in memory (no guarded filter: FerretDB would scan the collection for it).
-// Run one worker process on FerretDB (npm start does); see docs/data-model.md.
+// the whole batch, cut into commands of 16 statements: bulk.ts). The read models are packed strings
+// this process keeps in memory (packed.ts). The shipment is written last, so a stored seq says
+// everything before it is in, and the seq guard is checked in memory (no guarded filter: FerretDB would
+// scan the collection for it). Run one worker process on FerretDB (npm start does): docs/data-model.md.
 //
 // MongoDB: updates are atomic, any number of workers. The shipment is written first with the atomic seq
 // guard, then the rest: a write older than the stored one stops there. What a write must remove from
@@ -94,7 +96,7 @@ export class ProjectionWriter {
   ) {
     this.now = o.now ?? Date.now;
     this.cache = new LruMap(o.cacheSize ?? DEFAULT_STATE_CACHE);
-    this.packed = new PackedDocs(cols.readModels);
+    this.packed = new PackedDocs(cols.readModels, 2_000);
     this.batches = new SerialBatches((items) => this.writeBatch(items), o.maxBatch ?? 100);
   }
 
