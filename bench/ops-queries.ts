@@ -1,6 +1,7 @@
 // Benchmark — ops and analytics queries with a year of data: p50/p95 of the order list and its filters,
-// the NDR queue, the console's shipment and stuck lists and /api/analytics (JSON and CSV), over HTTP,
-// against the API in its own process on the embedded default (FerretDB, as built by install-tools).
+// the NDR queue, the console's shipment and stuck lists, /api/analytics (JSON and CSV) and a finished
+// shipment's tracking page, over HTTP, against the API in its own process on the embedded default
+// (FerretDB, as built by install-tools).
 //
 //   npm run bench -- ops-queries [--orders 100000] [--calls 20] [--seed 1]
 //
@@ -18,6 +19,7 @@ import { request } from 'undici';
 import { startFerretDb } from '../src/infra/ferretdb';
 import { freePort, startProcess, type ManagedProcess } from '../src/infra/processes';
 import { COOKIES } from '../src/ops-console/web';
+import { trackingLinker } from '../src/tracking-page';
 import { connectMongo, type Mongo } from '../src/storage/mongo';
 import { backfillReadModels } from '../src/storage/read-models/backfill';
 import { storedDocuments, syntheticOrders, type SyntheticOrder } from '../src/storage/read-models/synthetic';
@@ -25,13 +27,14 @@ import { arg, load, report, say, stats, type Row } from './lib/report';
 
 const DAY = 86_400_000;
 const TOKEN = 'bench-ops-queries-admin-token';
+const LINK_SECRET = 'bench-ops-queries-tracking-link-secret-0123456789';
 const CHUNK = 2_000;
 
 interface Loaded {
   orders: number;
   shipments: number;
   events: number;
-  samples: { orderIds: string[]; awbs: string[] };
+  samples: { orderIds: string[]; awbs: string[]; delivered: string[] };
   statuses: Record<string, number>;
   ms: number;
 }
@@ -41,7 +44,7 @@ async function preload(mongo: Mongo, n: number, seed: number, now: number): Prom
   let shipments = 0;
   let events = 0;
   const statuses: Record<string, number> = {};
-  const samples = { orderIds: [] as string[], awbs: [] as string[] };
+  const samples = { orderIds: [] as string[], awbs: [] as string[], delivered: [] as string[] };
   for (let chunk = 0; chunk * CHUNK < n; chunk++) {
     const size = Math.min(CHUNK, n - chunk * CHUNK);
     const orders: SyntheticOrder[] = syntheticOrders({ orders: size, from: now - 365 * DAY, to: now - 3_600_000, now, seed: seed * 1_000 + chunk, prefix: `Y${chunk}-` });
@@ -64,6 +67,7 @@ async function preload(mongo: Mongo, n: number, seed: number, now: number): Prom
     if (samples.orderIds.length < 50) {
       samples.orderIds.push(...ships.slice(0, 5).map((s) => s._id));
       samples.awbs.push(...ships.slice(0, 5).flatMap((s) => (s.awb ? [s.awb] : [])));
+      samples.delivered.push(...ships.filter((s) => s.status === 'delivered').slice(0, 3).map((s) => s._id));
     }
     if ((chunk + 1) % 5 === 0) say(`loaded ${(chunk + 1) * CHUNK} orders (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
@@ -128,6 +132,7 @@ export async function run(command: string): Promise<void> {
         // Lists and analytics never reach Temporal; the API connects lazily.
         TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
         ADMIN_API_TOKENS: TOKEN,
+        TRACKING_LINK_SECRET: LINK_SECRET,
       },
       output: 'ignore',
     });
@@ -173,6 +178,7 @@ export async function run(command: string): Promise<void> {
       return () => cs[i++ % cs.length]!();
     };
     const s = loaded.samples;
+    const link = trackingLinker({ keys: [LINK_SECRET], publicBaseUrl: '', linkTtlDays: 60 });
     const rows: Array<[string, Call]> = [
       ['GET /api/orders?limit=50 (pages 1, 2, 3… by cursor)', paged(['/api/orders?limit=50'])],
       ['GET /api/orders?status=… (each status, paged)', cycle(['delivered', 'shipped', 'returned', 'out_for_delivery', 'delivery_failed', 'cancelled', 'lost', 'processing'].map((st) => apiGet(`/api/orders?status=${st}&limit=50`)))],
@@ -187,6 +193,7 @@ export async function run(command: string): Promise<void> {
       ['GET /api/analytics (90 days)', apiGet(`/api/analytics?from=${daysAgo(89)}&to=${today}&bucket=week`)],
       ['GET /api/analytics?format=csv', cycle([apiGet('/api/analytics?format=csv'), apiGet('/api/analytics?format=csv&courier=icarry')])],
       ['GET /ops/analytics', opsGet('/ops/analytics')],
+      ['GET /order-tracking/:id (delivered: projection and timeline)', cycle(s.delivered.slice(0, 10).map((id) => get(link(id), {})))],
     ];
     const table: Row[] = [];
     for (const [name, call] of rows) {

@@ -85,11 +85,17 @@ export interface ShipmentReadModelFacts {
 export interface ReadModelDoc {
   _id: string;
   /** Entries: orderId (or event hash) → value. */
-  e?: Record<string, unknown>;
+  e?: Record<string, string>;
   /** Days that hold entries (directory documents). */
-  d?: Record<string, number>;
-  /** Outcome facts: orderId → value (analytics day documents). */
+  d?: Record<string, string>;
+  /** Outcome facts: orderId → value (analytics documents). */
   o?: Record<string, string>;
+  /** An order's timeline: the keys of its tracking events (tl:<orderId>). */
+  k?: string[];
+  /** FerretDB: the maps above packed into one string each, `key=value` lines (read-models/packed.ts). */
+  es?: string;
+  os?: string;
+  ds?: string;
   [field: string]: unknown;
 }
 

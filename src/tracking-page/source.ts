@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ShipmentGateway } from '../api/shipment-gateway';
 import { isTerminal } from '../domain/status';
 import type { Collections } from '../storage/collections';
+import { orderTimeline } from '../storage/read-models/read';
 import type { ShipmentDoc } from '../storage/types';
 import type { TimelineEntry } from '../workflows/shipment/contract';
 import { fromProjection, fromView, type PageModel } from './model';
@@ -26,14 +27,15 @@ export interface TrackingStore {
 }
 
 export class MongoTrackingStore implements TrackingStore {
-  constructor(private readonly cols: Pick<Collections, 'orders' | 'shipments' | 'trackingEvents'>) {}
+  constructor(private readonly cols: Pick<Collections, 'orders' | 'shipments' | 'trackingEvents' | 'readModels'>) {}
 
   shipment(orderId: string): Promise<ShipmentDoc | null> {
     return this.cols.shipments.findOne({ _id: orderId });
   }
 
+  /** Newest first. By _id only once the read models are ready: the events collection is the largest. */
   async timeline(orderId: string): Promise<TimelineEntry[]> {
-    return this.cols.trackingEvents.find({ orderId }).sort({ occurredAt: -1 }).limit(MAX_EVENTS).toArray();
+    return (await orderTimeline(this.cols, orderId, MAX_EVENTS)).reverse();
   }
 
   async contact(orderId: string): Promise<Contact | null> {

@@ -8,6 +8,8 @@ import { OrdersRepo } from '../../src/storage/orders-repo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { ids, ORDER_ACTIVE_SHARDS, shardOf } from '../../src/storage/read-models/keys';
 import { OrderIndexWriter } from '../../src/storage/read-models/order-index-writer';
+import { entriesOf } from '../../src/storage/read-models/packed';
+import { parseActiveOrder } from '../../src/storage/read-models/state';
 import { syntheticOrders } from '../../src/storage/read-models/synthetic';
 import { freshMongo } from '../support/mongo';
 import { markReady, sampleInput } from '../support/read-models';
@@ -16,7 +18,10 @@ let mongo: Mongo;
 let clock = Date.parse('2025-03-01T10:00:00Z');
 let repo: OrdersRepo;
 
-const apiEntry = async (id: string) => (await mongo.cols.readModels.findOne({ _id: ids.orderActive(shardOf(id, ORDER_ACTIVE_SHARDS), 'a') }))?.e?.[id];
+const apiEntry = async (id: string) => {
+  const v = entriesOf(await mongo.cols.readModels.findOne({ _id: ids.orderActive(shardOf(id, ORDER_ACTIVE_SHARDS), 'a') }), 'e').get(id);
+  return v === undefined ? undefined : parseActiveOrder(v);
+};
 const listIds = async (q: Parameters<OrdersRepo['list']>[0]) => (await repo.list(q)).items.map((o) => o._id);
 const until = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));

@@ -11,9 +11,10 @@ import type { Mongo } from '../../src/storage/mongo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { backfillReadModels } from '../../src/storage/read-models/backfill';
 import { storedDocuments, syntheticOrders } from '../../src/storage/read-models/synthetic';
+import { entriesOf } from '../../src/storage/read-models/packed';
 import type { ReadModelDoc } from '../../src/storage/types';
 import { freshMongo } from '../support/mongo';
-import { expectAnalyticsMatch, expectNdrQueuesMatch, expectOrderListsMatch, expectShipmentListsMatch, markReady, seedThroughStore } from '../support/read-models';
+import { expectAnalyticsMatch, expectNdrQueuesMatch, expectOrderListsMatch, expectShipmentListsMatch, expectTimelinesMatch, markReady, seedThroughStore } from '../support/read-models';
 
 // Three weeks of orders, the last days' still in flight at NOW (open NDRs, stuck ones).
 const FROM = Date.parse('2025-03-01T00:00:00Z');
@@ -33,7 +34,8 @@ async function snapshot(cols: Collections): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const d of docs.sort((a, b) => (a._id < b._id ? -1 : 1))) {
     if (!/^(sa|sb|an):/.test(d._id)) continue;
-    const body = { e: d.e ?? {}, o: d.o ?? {} };
+    // Entries whichever way they are stored (packed on FerretDB, fields on MongoDB), in key order.
+    const body = { e: Object.fromEntries([...entriesOf(d, 'e')].sort()), o: Object.fromEntries([...entriesOf(d, 'o')].sort()) };
     if (Object.keys(body.e).length || Object.keys(body.o).length) out[d._id] = body;
   }
   return out;
@@ -73,6 +75,10 @@ describe.each([
     await expectAnalyticsMatch(cols, NOW, RANGES);
   }, SLOW);
 
+  it('reads each order timeline (tracking page) by _id: the same events as the plain query', async () => {
+    expect(await expectTimelinesMatch(cols, orders.slice(0, 40).map((o) => o.id))).toBeGreaterThan(100);
+  }, SLOW);
+
   it('holds exactly what the backfill builds from the stored documents', async () => {
     const incremental = await snapshot(cols);
     expect(Object.keys(incremental).length).toBeGreaterThan(10);
@@ -85,6 +91,7 @@ describe.each([
     // And the lists still match after the rebuild (orders of every writer now come from the backfill).
     await expectOrderListsMatch(cols);
     await expectShipmentListsMatch(cols);
+    await expectTimelinesMatch(cols, orders.slice(0, 20).map((o) => o.id));
   }, SLOW);
 });
 
@@ -193,6 +200,7 @@ describe('writes after a backfill', () => {
     const incremental = await snapshot(mongo.cols);
     await expectShipmentListsMatch(mongo.cols);
     await expectAnalyticsMatch(mongo.cols, NOW, RANGES.slice(0, 1));
+    await expectTimelinesMatch(mongo.cols, orders.map((o) => o.id));
     // The same as building everything from the final documents.
     await mongo.cols.readModels.deleteMany({});
     await mongo.cols.shipments.updateMany({}, { $unset: { rm: '' } });

@@ -12,7 +12,7 @@ import type { Collections } from '../../src/storage/collections';
 import { OrdersRepo } from '../../src/storage/orders-repo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { ids, RM_VERSION } from '../../src/storage/read-models/keys';
-import { setRmReadyCache } from '../../src/storage/read-models/read';
+import { orderTimeline, setRmReadyCache } from '../../src/storage/read-models/read';
 import { CANCEL_ENTRY, orderInputOf, SHIP_DELAY_MS, type SyntheticOrder } from '../../src/storage/read-models/synthetic';
 import { ShipmentsRepo, type NdrQueueQuery } from '../../src/storage/shipments-repo';
 
@@ -141,4 +141,17 @@ export async function expectAnalyticsMatch(cols: Collections, now: number, range
     const plain = await syncAnalytics(cols, req, { timeZone, now: () => now, source: 'query' });
     expect(fast, JSON.stringify(r)).toEqual(plain);
   }
+}
+
+/** Every order's timeline (tracking page, console shipment page): read models vs the plain query, same events. */
+export async function expectTimelinesMatch(cols: Collections, orderIds: string[]): Promise<number> {
+  const byTime = (a: { occurredAt: string; _id: string }, b: { occurredAt: string; _id: string }) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a._id < b._id ? -1 : 1);
+  let n = 0;
+  for (const id of orderIds) {
+    const fast = (await orderTimeline(cols, id, 300)).sort(byTime);
+    const plain = (await cols.trackingEvents.find({ orderId: id }).toArray()).sort(byTime);
+    expect(fast, id).toEqual(plain);
+    n += plain.length;
+  }
+  return n;
 }

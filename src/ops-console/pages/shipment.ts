@@ -6,6 +6,7 @@ import { ShipmentGatewayError } from '../../api/shipment-gateway';
 import type { TrackingEventDoc } from '../../storage/types';
 import type { TimelineEntry, TrackingView } from '../../workflows/shipment/contract';
 import { shipmentWorkflowId } from '../../workflows/shipment/contract';
+import { orderTimeline } from '../../storage/read-models/read';
 import type { PageContext } from '../context';
 import { courierName, statusBadge, when, words, workflowLink } from '../format';
 import { html, type Html } from '../html';
@@ -55,7 +56,7 @@ export function mountShipment(r: Router, w: ConsoleWeb): void {
     if (!s && !live) return w.problem(res, 404, 'No such shipment', `No shipment for order ${orderId}.`);
     const ctx = w.ctx(res);
     const here = `${ctx.base}/shipments/${encodeURIComponent(orderId)}`;
-    const events = live ? live.timeline : await w.d.cols.trackingEvents.find({ orderId }).sort({ occurredAt: 1 }).limit(500).toArray();
+    const events = live ? live.timeline : await orderTimeline(w.d.cols, orderId, 500);
     const status = live?.status ?? s!.status;
     const ndr = live?.ndr ?? s?.ndr;
     const body = html`<div class="card actions">

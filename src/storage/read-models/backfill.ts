@@ -23,6 +23,7 @@ import type { ReadModelDoc } from '../types';
 import { bulkWriteChunked } from './bulk';
 import { fieldKey, ids, RM_VERSION, shardOf } from './keys';
 import { setRmReadyCache } from './read';
+import { docFields, entriesOf, packMap, type MapField } from './packed';
 import { compact, eventFactEntries, firstTimes, orderEntries, SHIPMENT_STATE_FIELDS, stateOfDoc, workerEntries, type Entry, type StoredShipment } from './state';
 
 /** Shards of the backfilled shipments' facts: ~200 entries each at 100k shipments, read only on a cache miss. */
@@ -52,28 +53,29 @@ export interface BackfillOptions {
   log?: (message: string, meta?: Record<string, unknown>) => void;
 }
 
-/** Entries waiting to be written, grouped per document. */
+/** Entries waiting to be written, grouped per document and map. */
 class PendingEntries {
-  private docs = new Map<string, Record<string, Record<string, unknown>>>();
+  private docs = new Map<string, Partial<Record<MapField, Map<string, string>>>>();
   paths = 0;
   written = 0;
   constructor(
     private readonly cols: Pick<Collections, 'readModels'>,
     private readonly maxPaths: number,
+    private readonly packed: boolean,
   ) {}
 
   add(e: Entry): void {
     const dot = e[1].indexOf('.');
-    const field = e[1].slice(0, dot);
+    const field = e[1].slice(0, dot) as MapField;
     const key = e[1].slice(dot + 1);
     let doc = this.docs.get(e[0]);
     if (!doc) this.docs.set(e[0], (doc = {}));
-    const m = (doc[field] ??= {});
-    if (!(key in m)) this.paths++;
-    m[key] = e[2];
+    const m = (doc[field] ??= new Map());
+    if (!m.has(key)) this.paths++;
+    m.set(key, String(e[2]));
   }
 
-  /** Inserts each document whole; one that exists already gets its entries merged in by $set. */
+  /** Inserts each document whole; one that exists already (a run cut short, the API's own) gets its entries merged in. */
   async flush(): Promise<void> {
     const all = [...this.docs];
     this.docs = new Map();
@@ -83,21 +85,27 @@ class PendingEntries {
       let failed: number[] = [];
       try {
         await this.cols.readModels.insertMany(
-          chunk.map(([_id, fields]) => ({ _id, ...fields }) as ReadModelDoc),
+          chunk.map(([_id, maps]) => ({ _id, ...docFields(maps, this.packed) }) as ReadModelDoc),
           { ordered: false },
         );
       } catch (e) {
-        // Documents that exist already (a run cut short, the API's own): merged below.
         const list = e instanceof MongoBulkWriteError ? [e.writeErrors].flat() : [];
         if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
         failed = list.map((w) => w.index);
       }
-      const merge: AnyBulkWriteOperation<ReadModelDoc>[] = failed.map((index) => {
-        const [_id, fields] = chunk[index]!;
+      const merge: AnyBulkWriteOperation<ReadModelDoc>[] = [];
+      for (const index of failed) {
+        const [_id, maps] = chunk[index]!;
         const set: Record<string, unknown> = {};
-        for (const [field, m] of Object.entries(fields)) for (const [k, v] of Object.entries(m)) set[`${field}.${k}`] = v;
-        return { updateOne: { filter: { _id }, update: { $set: set } } };
-      });
+        if (this.packed) {
+          // The stored strings with these entries added: this process is their only writer now.
+          const stored = await this.cols.readModels.findOne({ _id });
+          for (const [f, m] of Object.entries(maps) as Array<[MapField, Map<string, string>]>) set[`${f}s`] = packMap(new Map([...entriesOf(stored, f), ...m]));
+        } else {
+          for (const [f, m] of Object.entries(maps) as Array<[MapField, Map<string, string>]>) for (const [k, v] of m) set[`${f}.${k}`] = v;
+        }
+        merge.push({ updateOne: { filter: { _id }, update: { $set: set } } });
+      }
       if (merge.length) await bulkWriteChunked(this.cols.readModels, merge, { ordered: false });
       this.written += chunk.length;
     }
@@ -105,6 +113,30 @@ class PendingEntries {
 
   async maybeFlush(): Promise<void> {
     if (this.paths >= this.maxPaths) await this.flush();
+  }
+}
+
+/** One document per order with its events' keys, inserted in bulk; merged by $addToSet where one exists. */
+async function writeTimelines(cols: Pick<Collections, 'readModels'>, timelines: Map<string, string[]>): Promise<void> {
+  const all = [...timelines];
+  for (let i = 0; i < all.length; i += 1_000) {
+    const chunk = all.slice(i, i + 1_000);
+    let failed: number[] = [];
+    try {
+      await cols.readModels.insertMany(
+        chunk.map(([orderId, k]) => ({ _id: ids.timeline(orderId), k: [...new Set(k)] }) as ReadModelDoc),
+        { ordered: false },
+      );
+    } catch (e) {
+      const list = e instanceof MongoBulkWriteError ? [e.writeErrors].flat() : [];
+      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
+      failed = list.map((w) => w.index);
+    }
+    const merge = failed.map((index) => {
+      const [orderId, k] = chunk[index]!;
+      return { updateOne: { filter: { _id: ids.timeline(orderId) }, update: { $addToSet: { k: { $each: k } } } } } as unknown as AnyBulkWriteOperation<ReadModelDoc>;
+    });
+    if (merge.length) await bulkWriteChunked(cols.readModels, merge, { ordered: false });
   }
 }
 
@@ -130,15 +162,19 @@ export async function backfillReadModels(cols: Collections, o: BackfillOptions =
   }
   setRmReadyCache(cols, false);
   await cols.readModels.updateOne({ _id: ids.meta }, { $set: { v: RM_VERSION, state: 'building', startedAt: new Date().toISOString() } }, { upsert: true });
-  const pending = new PendingEntries(cols, o.maxPendingPaths ?? MAX_PENDING_PATHS);
+  const pending = new PendingEntries(cols, o.maxPendingPaths ?? MAX_PENDING_PATHS, await cols.idOnlyFilters());
 
-  // 1. Courier events: analytics facts, and each order's earliest applied delivered scan.
+  // 1. Courier events: analytics facts, each order's timeline, and its earliest applied delivered scan.
   const deliveredScan = new Map<string, string>();
+  const timelines = new Map<string, string[]>();
   let events = 0;
   const ev = cols.trackingEvents.find({}, { projection: { orderId: 1, courier: 1, key: 1, source: 1, applied: 1, receivedAt: 1, occurredAt: 1, status: 1 } });
   for await (const e of ev) {
     events++;
     for (const entry of eventFactEntries(e.orderId, e.courier, [e])) pending.add(entry);
+    const keys = timelines.get(e.orderId);
+    if (keys) keys.push(e.key);
+    else timelines.set(e.orderId, [e.key]);
     if (e.status === 'delivered' && e.applied === true) {
       const t = Date.parse(e.occurredAt);
       const prev = deliveredScan.get(e.orderId);
@@ -147,6 +183,9 @@ export async function backfillReadModels(cols: Collections, o: BackfillOptions =
     await pending.maybeFlush();
   }
   log('read models: events read', { events, ms: Date.now() - t0 });
+  await writeTimelines(cols, timelines);
+  timelines.clear();
+  log('read models: timelines written', { ms: Date.now() - t0 });
 
   // 2. Orders: what the shipment pass needs, kept in memory.
   const orders = new Map<string, OrderFacts>();
@@ -170,7 +209,7 @@ export async function backfillReadModels(cols: Collections, o: BackfillOptions =
     const order = orders.get(d._id);
     const rm = compact({ v: RM_VERSION, oc: order?.createdAt, os: order?.status ?? d.orderStatus, first: order?.first ?? {}, ds: deliveredScan.get(d._id) });
     for (const entry of workerEntries(stateOfDoc(d, rm))) pending.add(entry);
-    pending.add([factsDocId(d._id), `e.${fieldKey(d._id)}`, rm]);
+    pending.add([factsDocId(d._id), `e.${fieldKey(d._id)}`, JSON.stringify(rm)]);
     written++;
     await pending.maybeFlush();
   }

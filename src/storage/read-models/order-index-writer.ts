@@ -12,13 +12,15 @@ import { bulkWriteChunked } from './bulk';
 import { fieldKey, idOfFieldKey, ids, ORDER_ACTIVE_SHARDS, shardOf } from './keys';
 import { fetchByIds, readDocs } from './read';
 import { SerialBatches } from './serial-batches';
-import { addUnset, diffEntries, emptyOps, orderEntries, rmWrites, type ActiveOrderEntry, type RmOps } from './state';
+import { entriesOf, PackedDocs } from './packed';
+import { activeOrderValue, addUnset, diffEntries, emptyOps, mergeOps, orderEntries, parseActiveOrder, rmWrites, type ActiveOrderEntry, type RmOps } from './state';
 
 /** A sweep looks at one shard of the API's entries at most this often. */
 const SWEEP_EVERY_MS = 60_000;
 
 export class OrderIndexWriter {
   private readonly batches: SerialBatches<RmOps>;
+  private readonly packed: PackedDocs;
   private lastSweep = 0;
   private nextShard = 0;
 
@@ -26,14 +28,24 @@ export class OrderIndexWriter {
     private readonly cols: Pick<Collections, 'readModels' | 'orders' | 'idOnlyFilters'>,
     private readonly now: () => number = Date.now,
   ) {
+    this.packed = new PackedDocs(cols.readModels, 1_000);
     this.batches = new SerialBatches<RmOps>(async (items): Promise<void[]> => {
       const ops = emptyOps();
-      for (const o of items) {
-        for (const [doc, set] of o.sets) ops.sets.set(doc, { ...(ops.sets.get(doc) ?? {}), ...set });
-        for (const [doc, unset] of o.unsets) ops.unsets.set(doc, { ...(ops.unsets.get(doc) ?? {}), ...unset });
+      for (const o of items) mergeOps(ops, o);
+      if (await this.cols.idOnlyFilters()) {
+        // FerretDB: this process is the only writer of the API's documents; they are packed (packed.ts).
+        const plan = await this.packed.plan(ops);
+        try {
+          await bulkWriteChunked(this.cols.readModels, plan.writes, { ordered: true });
+        } catch (e) {
+          this.packed.forget([...ops.sets.keys(), ...ops.unsets.keys()]);
+          throw e;
+        }
+        this.packed.commit(plan.next);
+      } else {
+        const writes = rmWrites(ops);
+        if (writes.length) await bulkWriteChunked(this.cols.readModels, writes, { ordered: true });
       }
-      const writes = rmWrites(ops);
-      if (writes.length) await bulkWriteChunked(this.cols.readModels, writes, { ordered: true });
       return items.map(() => undefined);
     });
   }
@@ -63,7 +75,7 @@ export class OrderIndexWriter {
     if (doc && doc.status === 'processing') {
       // Still the API's to list: make the entry say what the order says.
       const want: ActiveOrderEntry = { c: doc.createdAt, s: 'processing', ...(doc.shipment?.courier ? { k: doc.shipment.courier } : {}) };
-      if (JSON.stringify(want) !== JSON.stringify(entry)) diffEntries([], orderEntries({ id, createdAt: doc.createdAt, status: 'processing', ...(want.k ? { courier: want.k } : {}) }, 'a'), true, ops);
+      if (activeOrderValue(want) !== activeOrderValue(entry)) diffEntries([], orderEntries({ id, createdAt: doc.createdAt, status: 'processing', ...(want.k ? { courier: want.k } : {}) }, 'a'), true, ops);
       return;
     }
     // Shipped (the worker lists it now), finished, or gone.
@@ -83,8 +95,8 @@ export class OrderIndexWriter {
   /** Checks every API entry of one shard that names a courier (handed to a workflow) against its order. */
   async sweepShard(shard: number): Promise<number> {
     const [doc] = await readDocs(this.cols, [ids.orderActive(shard, 'a')]);
-    const handed = Object.entries(doc?.e ?? {})
-      .map(([k, v]) => ({ id: idOfFieldKey(k), entry: v as ActiveOrderEntry }))
+    const handed = [...entriesOf(doc, 'e')]
+      .map(([k, v]) => ({ id: idOfFieldKey(k), entry: parseActiveOrder(v) }))
       .filter((x) => x.entry.k !== undefined);
     if (handed.length === 0) return 0;
     const orders = await fetchByIds(this.cols.orders, handed.map((h) => h.id));

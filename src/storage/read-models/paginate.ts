@@ -29,8 +29,9 @@ export interface PageSource<D, C extends Candidate> {
   onStale?: (c: C, doc: D | undefined) => void;
 }
 
-/** Day buckets read at once when the next candidates may lie in them. */
-const DAYS_PER_READ = 4;
+/** Day buckets read at once when the next candidates may lie in them; doubled at each read (sparse lists). */
+const FIRST_DAYS_PER_READ = 4;
+const MAX_DAYS_PER_READ = 64;
 
 export async function paginate<D, C extends Candidate>(s: PageSource<D, C>): Promise<D[]> {
   const sign = s.order === 'desc' ? -1 : 1;
@@ -53,6 +54,7 @@ export async function paginate<D, C extends Candidate>(s: PageSource<D, C>): Pro
     days = days.filter((d) => d <= last);
   }
   let di = 0;
+  let perRead = FIRST_DAYS_PER_READ;
   // Every archive candidate not read yet lies in days[di] or later (older): a candidate of a newer day is final.
   const settled = (c: Candidate) => di >= days.length || dayOf(c.key) > days[di]!;
   const out: D[] = [];
@@ -68,8 +70,9 @@ export async function paginate<D, C extends Candidate>(s: PageSource<D, C>): Pro
     }
     if (ready.length === 0) {
       if (di >= days.length) break;
-      const next = days.slice(di, di + DAYS_PER_READ);
+      const next = days.slice(di, di + perRead);
       di += next.length;
+      perRead = Math.min(MAX_DAYS_PER_READ, perRead * 2);
       add(await s.archive!.load(next));
       continue;
     }

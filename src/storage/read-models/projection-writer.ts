@@ -5,15 +5,17 @@
 // The read models are written as the difference between the shipment's state before and after the
 // write. The state before comes from a process-local cache (this process wrote it) or, after a restart
 // or on another process, from the stored shipment document (one read; `rm` on it holds what the order
-// contributes). Every write is idempotent (entries are keyed; the shipment is guarded by seq), so a
-// retried activity or a replayed workflow changes nothing twice.
+// contributes, or the backfill's fact document for a shipment not written since). Every write is
+// idempotent (entries are keyed; the shipment is guarded by seq), so a retried activity or a replayed
+// workflow changes nothing twice.
 //
 // FerretDB (v1, SQLite): an update reads the document and writes it back, so two writers of one shared
 // read-model document can lose each other's change. Writes therefore go through SerialBatches: one
 // batch in flight per process; concurrent projection writes share it (one bulk write per collection for
-// the whole batch). The shipment is written last, so a stored seq says everything before it is in, and
-// the seq guard is checked in memory (no guarded filter: FerretDB would scan the collection for it).
-// Run one worker process on FerretDB (npm start does); see docs/data-model.md.
+// the whole batch, cut into commands of 16 statements: bulk.ts). The read models are packed strings
+// this process keeps in memory (packed.ts). The shipment is written last, so a stored seq says
+// everything before it is in, and the seq guard is checked in memory (no guarded filter: FerretDB would
+// scan the collection for it). Run one worker process on FerretDB (npm start does): docs/data-model.md.
 //
 // MongoDB: updates are atomic, any number of workers. The shipment is written first with the atomic seq
 // guard, then the rest: a write older than the stored one stops there. What a write must remove from
@@ -22,7 +24,8 @@
 import type { AnyBulkWriteOperation, UpdateFilter } from 'mongodb';
 import type { Collections } from '../collections';
 import { isDuplicateKey } from '../mongo';
-import type { OrderDoc, ShipmentDoc, ShipmentReadModelFacts, TrackingEventDoc } from '../types';
+import type { OrderDoc, ReadModelDoc, ShipmentDoc, ShipmentReadModelFacts, TrackingEventDoc } from '../types';
+import { entriesOf, PackedDocs } from './packed';
 import { bulkWriteChunked } from './bulk';
 import { factsDocId } from './backfill';
 import { fieldKey, RM_VERSION } from './keys';
@@ -31,7 +34,10 @@ import {
   compact,
   diffEntries,
   emptyOps,
+  addTimeline,
+  addWrites,
   eventFactEntries,
+  mergeOps,
   factsOf,
   nextState,
   rmWrites,
@@ -79,6 +85,8 @@ export interface ProjectionWriterOptions {
 export class ProjectionWriter {
   private readonly cache: LruMap<string, ShipmentState>;
   private readonly knownFlags = new Set<string>();
+  /** FerretDB: the read-model documents this process writes, as it last wrote them (see packed.ts). */
+  private readonly packed: PackedDocs;
   private readonly batches: SerialBatches<{ w: ProjectionWriteInput; loaded?: Loaded }>;
   private readonly now: () => number;
 
@@ -88,6 +96,7 @@ export class ProjectionWriter {
   ) {
     this.now = o.now ?? Date.now;
     this.cache = new LruMap(o.cacheSize ?? DEFAULT_STATE_CACHE);
+    this.packed = new PackedDocs(cols.readModels, 2_000);
     this.batches = new SerialBatches((items) => this.writeBatch(items), o.maxBatch ?? 100);
   }
 
@@ -108,8 +117,8 @@ export class ProjectionWriter {
     const d = first ? null : ((await this.cols.shipments.findOne({ _id: orderId }, { projection: SHIPMENT_STATE_FIELDS })) as (StoredShipment & { rm?: { pe?: string[] } }) | null);
     if (d && d.rm?.v !== RM_VERSION) {
       // Backfilled and not written since: its facts are in the backfill's fact documents.
-      const key = fieldKey(orderId);
-      const facts = (await this.cols.readModels.findOne({ _id: factsDocId(orderId) }, { projection: { [`e.${key}`]: 1 } }))?.e?.[key] as ShipmentReadModelFacts | undefined;
+      const raw = entriesOf(await this.cols.readModels.findOne({ _id: factsDocId(orderId) }), 'e').get(fieldKey(orderId));
+      const facts = raw ? (JSON.parse(raw) as ShipmentReadModelFacts) : undefined;
       if (facts?.v === RM_VERSION) d.rm = facts;
     }
     const needOrder = !d || !d.rm || d.rm.v !== RM_VERSION || d.rm.oc === undefined;
@@ -172,11 +181,13 @@ export class ProjectionWriter {
       const [doc, path] = r.split(' ') as [string, string];
       if (!(path in (ops.sets.get(doc) ?? {}))) addUnset(ops, doc, path);
     }
-    for (const e of eventFactEntries(w.shipment.orderId, w.shipment.courier, w.shipment.awb ? w.events : [])) {
-      ops.sets.set(e[0], { ...(ops.sets.get(e[0]) ?? {}), [e[1]]: e[2] });
-    }
     // FerretDB v1 stores no nested arrays: `doc path` strings (neither holds a space).
     const removals = [...ops.unsets].flatMap(([doc, paths]) => Object.keys(paths).map((p) => `${doc} ${p}`));
+    const events = w.shipment.awb ? w.events : [];
+    for (const e of eventFactEntries(w.shipment.orderId, w.shipment.courier, events)) {
+      ops.sets.set(e[0], { ...(ops.sets.get(e[0]) ?? {}), [e[1]]: e[2] });
+    }
+    addTimeline(ops, w.shipment.orderId, events.map((e) => e.key));
     return { w, next, ops, removals, flags };
   }
 
@@ -202,8 +213,16 @@ export class ProjectionWriter {
     }
     if (planned.length) {
       const ops = emptyOps();
-      for (const p of planned) merge(ops, p.ops);
-      await Promise.all([this.writeReadModels(ops), this.writeEvents(planned), this.writeOrders(planned)]);
+      for (const p of planned) mergeOps(ops, p.ops);
+      const packed = await this.packed.plan(ops);
+      try {
+        await Promise.all([this.writeWithRetry([...addWrites(ops), ...packed.writes]), this.writeEvents(planned), this.writeOrders(planned)]);
+      } catch (e) {
+        // What was written is not known: read those documents again next time.
+        this.packed.forget([...ops.sets.keys(), ...ops.unsets.keys()]);
+        throw e;
+      }
+      this.packed.commit(packed.next);
       await bulkWriteChunked(
         this.cols.shipments,
         planned.map((p) => ({ updateOne: { filter: { _id: p.w.shipment.orderId }, update: this.shipmentUpdate(p), upsert: true } })),
@@ -234,7 +253,7 @@ export class ProjectionWriter {
       this.cache.delete(w.shipment.orderId);
       return;
     }
-    await Promise.all([this.writeReadModels(p.ops), this.writeEvents([p]), this.writeOrders([p])]);
+    await Promise.all([this.writeWithRetry(rmWrites(p.ops)), this.writeEvents([p]), this.writeOrders([p])]);
     this.committed(p);
   }
 
@@ -252,8 +271,7 @@ export class ProjectionWriter {
     return { $set: { ...fields, updatedAt: at, rm }, $setOnInsert: { createdAt: at } };
   }
 
-  private async writeReadModels(ops: RmOps): Promise<void> {
-    const writes = rmWrites(ops);
+  private async writeWithRetry(writes: AnyBulkWriteOperation<ReadModelDoc>[]): Promise<void> {
     for (let attempt = 1; writes.length; attempt++) {
       try {
         await bulkWriteChunked(this.cols.readModels, writes, { ordered: true });
@@ -303,7 +321,4 @@ export class ProjectionWriter {
   }
 }
 
-function merge(into: RmOps, from: RmOps): void {
-  for (const [doc, set] of from.sets) into.sets.set(doc, { ...(into.sets.get(doc) ?? {}), ...set });
-  for (const [doc, unset] of from.unsets) into.unsets.set(doc, { ...(into.unsets.get(doc) ?? {}), ...unset });
-}
+

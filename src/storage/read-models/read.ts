@@ -4,9 +4,10 @@
 // wrong row.
 import type { Collection } from 'mongodb';
 import type { Collections } from '../collections';
-import type { ReadModelDoc } from '../types';
+import type { ReadModelDoc, TrackingEventDoc } from '../types';
 import { idOfFieldKey, ids, ORDER_ACTIVE_SHARDS, RM_VERSION, ROLES, SHIPMENT_ACTIVE_SHARDS, type Role } from './keys';
-import type { ActiveOrderEntry, ActiveShipmentEntry } from './state';
+import { entriesOf } from './packed';
+import { parseActiveOrder, parseActiveShipment, type ActiveOrderEntry, type ActiveShipmentEntry } from './state';
 
 /** Maps with at most `limit` calls in flight; results keep the input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -56,32 +57,32 @@ export async function readDocs(cols: Pick<Collections, 'readModels'>, docIds: re
   return mapLimit(docIds, READ_CONCURRENCY, (id) => cols.readModels.findOne({ _id: id }));
 }
 
-function entriesOf<T>(doc: ReadModelDoc | null): Array<[string, T]> {
-  return Object.entries(doc?.e ?? {}).map(([k, v]) => [idOfFieldKey(k), v as T]);
+function entries(doc: ReadModelDoc | null): Array<[string, string]> {
+  return [...entriesOf(doc, 'e')].map(([k, v]) => [idOfFieldKey(k), v]);
 }
 
 export async function activeShipments(cols: Pick<Collections, 'readModels'>): Promise<Array<{ id: string; e: ActiveShipmentEntry }>> {
   const docs = await readDocs(cols, Array.from({ length: SHIPMENT_ACTIVE_SHARDS }, (_, i) => ids.shipmentActive(i)));
-  return docs.flatMap((d) => entriesOf<ActiveShipmentEntry>(d).map(([id, e]) => ({ id, e })));
+  return docs.flatMap((d) => entries(d).map(([id, v]) => ({ id, e: parseActiveShipment(v) })));
 }
 
 export async function activeOrders(cols: Pick<Collections, 'readModels'>): Promise<Array<{ id: string; e: ActiveOrderEntry; role: Role }>> {
   const want = ROLES.flatMap((role) => Array.from({ length: ORDER_ACTIVE_SHARDS }, (_, i) => ({ role, id: ids.orderActive(i, role) })));
   const docs = await readDocs(cols, want.map((w) => w.id));
-  return docs.flatMap((d, i) => entriesOf<ActiveOrderEntry>(d).map(([id, e]) => ({ id, e, role: want[i]!.role })));
+  return docs.flatMap((d, i) => entries(d).map(([id, v]) => ({ id, e: parseActiveOrder(v), role: want[i]!.role })));
 }
 
 /** Days with entries, newest first, from the directory documents named. */
 export async function directoryDays(cols: Pick<Collections, 'readModels'>, dirIds: readonly string[]): Promise<string[]> {
   const days = new Set<string>();
-  for (const d of await readDocs(cols, dirIds)) for (const day of Object.keys(d?.d ?? {})) days.add(day);
+  for (const d of await readDocs(cols, dirIds)) for (const day of entriesOf(d, 'd').keys()) days.add(day);
   return [...days].sort().reverse();
 }
 
 /** Entries (id → sort key) of the day documents named. */
 export async function dayEntries(cols: Pick<Collections, 'readModels'>, docIds: readonly string[]): Promise<Array<{ id: string; key: string; doc: string }>> {
   const docs = await readDocs(cols, docIds);
-  return docs.flatMap((d, i) => entriesOf<string>(d).map(([id, key]) => ({ id, key, doc: docIds[i]! })));
+  return docs.flatMap((d, i) => entries(d).map(([id, key]) => ({ id, key, doc: docIds[i]! })));
 }
 
 /** Documents by _id (FerretDB uses its index only for an exact _id filter), `concurrency` at a time. */
@@ -93,4 +94,16 @@ export async function fetchByIds<D extends { _id: string }>(coll: Collection<D>,
     if (d) out.set(unique[i]!, d as D);
   });
   return out;
+}
+
+/**
+ * One order's tracking events, ordered by courier time (oldest first), at most `limit` of the newest:
+ * its timeline document names them, each read by _id. Until the read models are ready, the plain query.
+ */
+export async function orderTimeline(cols: Pick<Collections, 'readModels' | 'trackingEvents'>, orderId: string, limit: number): Promise<TrackingEventDoc[]> {
+  if (!(await rmReady(cols))) return (await cols.trackingEvents.find({ orderId }).sort({ occurredAt: -1 }).limit(limit).toArray()).reverse();
+  const keys = (await cols.readModels.findOne({ _id: ids.timeline(orderId) }))?.k ?? [];
+  const events = await fetchByIds(cols.trackingEvents, keys.map((k) => `${orderId}:${k}`));
+  // As the query sorted them: by occurredAt (ties in no particular order there either).
+  return [...events.values()].sort((a, b) => (a.occurredAt < b.occurredAt ? 1 : a.occurredAt > b.occurredAt ? -1 : 0)).slice(0, limit).reverse();
 }

@@ -173,21 +173,27 @@ export interface ActiveShipmentEntry {
   pm?: 'prepaid' | 'cod';
 }
 
-export function activeShipmentEntry(s: ShipmentState): ActiveShipmentEntry {
+/** Stored as `u|s|c|n|k|cr|ls|le|no|nr|na|pm` (none of the values holds a `|`). */
+export function activeShipmentEntry(s: ShipmentState): string {
+  return [s.updatedAt, s.status, s.courier, s.ndrOpen ? '1' : '', s.stuck ? '1' : '', s.createdAt, s.lastSyncAt ?? '', s.lastEventAt ?? '', s.ndrOpenedAt ?? '', s.ndrReason ?? '', s.ndrAttempts ?? '', s.paymentMethod ?? ''].join('|');
+}
+
+export function parseActiveShipment(v: string): ActiveShipmentEntry {
+  const [u, st, c, n, k, cr, ls, le, no, nr, na, pm] = v.split('|');
   return compact({
-    u: s.updatedAt,
-    s: s.status,
-    c: s.courier,
-    n: s.ndrOpen ? 1 : undefined,
-    k: s.stuck ? 1 : undefined,
-    cr: s.createdAt,
-    ls: s.lastSyncAt,
-    le: s.lastEventAt,
-    no: s.ndrOpenedAt,
-    nr: s.ndrReason,
-    na: s.ndrAttempts,
-    pm: s.paymentMethod,
-  }) as ActiveShipmentEntry;
+    u: u!,
+    s: st as ShipmentStatus,
+    c: c as CourierId,
+    n: n === '1' ? (1 as const) : undefined,
+    k: k === '1' ? (1 as const) : undefined,
+    cr: cr!,
+    ls: ls || undefined,
+    le: le || undefined,
+    no: no || undefined,
+    nr: (nr || undefined) as NdrReason | undefined,
+    na: na ? Number(na) : undefined,
+    pm: (pm || undefined) as 'prepaid' | 'cod' | undefined,
+  });
 }
 
 export function shipmentEntries(s: ShipmentState): Entry[] {
@@ -196,7 +202,7 @@ export function shipmentEntries(s: ShipmentState): Entry[] {
   const day = dayOf(s.updatedAt);
   return partitionsOf(s.status, s.courier).flatMap((part): Entry[] => [
     [ids.shipmentDay(part, day), key, s.updatedAt],
-    [ids.shipmentDays(part), `d.${day}`, 1, true],
+    [ids.shipmentDays(part), `d.${day}`, '1', true],
   ]);
 }
 
@@ -207,15 +213,23 @@ export interface ActiveOrderEntry {
   k?: CourierId;
 }
 
+/** Stored as `createdAt|status|courier`. */
+export const activeOrderValue = (e: ActiveOrderEntry): string => `${e.c}|${e.s}|${e.k ?? ''}`;
+
+export function parseActiveOrder(v: string): ActiveOrderEntry {
+  const [c, st, k] = v.split('|');
+  return compact({ c: c!, s: st as OrderStatus, k: (k || undefined) as CourierId | undefined });
+}
+
 export function orderEntries(o: { id: string; createdAt: string; status: OrderStatus; courier?: CourierId }, role: Role): Entry[] {
   const key = `e.${fieldKey(o.id)}`;
   if (isActiveOrderStatus(o.status)) {
-    return [[ids.orderActive(shardOf(o.id, ORDER_ACTIVE_SHARDS), role), key, compact({ c: o.createdAt, s: o.status, k: o.courier })]];
+    return [[ids.orderActive(shardOf(o.id, ORDER_ACTIVE_SHARDS), role), key, activeOrderValue(compact({ c: o.createdAt, s: o.status, k: o.courier }))]];
   }
   const day = dayOf(o.createdAt);
   return partitionsOf(o.status, o.courier).flatMap((part): Entry[] => [
     [ids.orderDay(part, day, role), key, o.createdAt],
-    [ids.orderDays(part, role), `d.${day}`, 1, true],
+    [ids.orderDays(part, role), `d.${day}`, '1', true],
   ]);
 }
 
@@ -245,7 +259,10 @@ export function outcomeEntry(s: ShipmentState): Entry | undefined {
   return [ids.analytics(day, slot), `o.${fieldKey(s.orderId)}`, value];
 }
 
-/** Facts of courier events that moved the status: `courier|slot|w or p|latency in tenths of a second`. */
+/**
+ * Courier events that moved the status, as analytics facts: `courier|slot|w or p|latency in tenths of
+ * a second`, keyed by a hash of the event (a repeat writes the same entry again).
+ */
 export function eventFactEntries(orderId: string, courier: CourierId, events: readonly TimelineEntry[]): Entry[] {
   const out: Entry[] = [];
   for (const e of events) {
@@ -277,9 +294,26 @@ export function workerEntries(s: ShipmentState): Entry[] {
 export interface RmOps {
   sets: Map<string, Record<string, unknown>>;
   unsets: Map<string, Record<string, ''>>;
+  /**
+   * Keys added to a per-order document's `k` array ($addToSet): its timeline. One order's writes come
+   * one at a time, so these need neither packing nor a single writer per process.
+   */
+  adds: Map<string, string[]>;
 }
 
-export const emptyOps = (): RmOps => ({ sets: new Map(), unsets: new Map() });
+export const emptyOps = (): RmOps => ({ sets: new Map(), unsets: new Map(), adds: new Map() });
+
+/** The timeline keys a write adds (its events, when written: they need the AWB). */
+export function addTimeline(ops: RmOps, orderId: string, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const doc = ids.timeline(orderId);
+  ops.adds.set(doc, [...(ops.adds.get(doc) ?? []), ...keys]);
+}
+
+/** The $addToSet writes of `adds` (both servers). */
+export function addWrites(ops: RmOps): Array<{ updateOne: { filter: { _id: string }; update: Record<string, unknown>; upsert: true } }> {
+  return [...ops.adds].map(([doc, keys]) => ({ updateOne: { filter: { _id: doc }, update: { $addToSet: { k: { $each: keys } } }, upsert: true } }));
+}
 
 /**
  * The writes that turn `prev`'s entries into `next`'s. `full` sets every entry of `next` (when the stored
@@ -310,12 +344,20 @@ export function addUnset(ops: RmOps, doc: string, path: string): void {
   m[path] = '';
 }
 
-/** One update per document: entries set (creating the document), then entries removed. */
+/** MongoDB: one update per document, entries set field by field (creating the document), then entries removed. */
 export function rmWrites(ops: RmOps): Array<{ updateOne: { filter: { _id: string }; update: Record<string, unknown>; upsert?: boolean } }> {
   return [
+    ...addWrites(ops),
     ...[...ops.sets].map(([doc, set]) => ({ updateOne: { filter: { _id: doc }, update: { $set: set }, upsert: true } })),
     ...[...ops.unsets].map(([doc, unset]) => ({ updateOne: { filter: { _id: doc }, update: { $unset: unset } } })),
   ];
+}
+
+export function mergeOps(into: RmOps, from: RmOps): RmOps {
+  for (const [doc, set] of from.sets) into.sets.set(doc, { ...(into.sets.get(doc) ?? {}), ...set });
+  for (const [doc, unset] of from.unsets) into.unsets.set(doc, { ...(into.unsets.get(doc) ?? {}), ...unset });
+  for (const [doc, keys] of from.adds) into.adds.set(doc, [...(into.adds.get(doc) ?? []), ...keys]);
+  return into;
 }
 
 /** Drops undefined fields: states and entries compare (and are stored) the same whichever way they were built. */
