@@ -1,6 +1,7 @@
 // Fault injection for the courier simulators: error rate, latency, timeouts, 429 bursts with
 // Retry-After. Deterministic when seeded, so a failing test can be replayed.
 import type { NextFunction, Request, Response } from 'express';
+import { seededRandom } from '../lib/seeded-random';
 
 export interface FaultConfig {
   /** Share of requests answered 500 (0..1). */
@@ -14,18 +15,6 @@ export interface FaultConfig {
   /** Status used for rate limiting: 429 (Shiprocket) or 403 (Delhivery's WAF). */
   rateLimitStatus?: 429 | 403;
   seed?: number;
-}
-
-/** mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class Faults {

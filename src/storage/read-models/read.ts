@@ -8,20 +8,8 @@ import type { ReadModelDoc, TrackingEventDoc } from '../types';
 import { idOfFieldKey, ids, ORDER_ACTIVE_SHARDS, RM_VERSION, ROLES, SHIPMENT_ACTIVE_SHARDS, type Role } from './keys';
 import { entriesOf } from './packed';
 import { parseActiveOrder, parseActiveShipment, type ActiveOrderEntry, type ActiveShipmentEntry } from './state';
+import { mapLimit } from '../../api/services/map-limit';
 
-/** Maps with at most `limit` calls in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
-}
 
 /** Reads by _id at once per request: well under the driver's pool (20) that other requests share. */
 export const READ_CONCURRENCY = 12;

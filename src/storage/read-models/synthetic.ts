@@ -7,18 +7,7 @@ import { NDR_REASONS, ORDER_STATUS_FOR, type NdrReason, type OrderStatus, type S
 import type { NdrState, TimelineEntry } from '../../workflows/shipment/contract';
 import type { AwbIndexDoc, OrderDoc, ShipmentDoc, TrackingEventDoc } from '../types';
 import type { ProjectionWriteInput } from './state';
-
-/** Mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../lib/seeded-random';
 
 export interface SyntheticOrder {
   id: string;
@@ -48,7 +37,7 @@ const H = 3_600_000;
 const COURIERS: CourierId[] = ['delhivery', 'shiprocket', 'icarry'];
 
 export function syntheticOrders(o: SyntheticOptions): SyntheticOrder[] {
-  const r = rng(o.seed ?? 1);
+  const r = seededRandom(o.seed ?? 1);
   const now = o.now ?? o.to + 30 * 24 * H;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const out: SyntheticOrder[] = [];
