@@ -8,6 +8,7 @@ import type { NdrState, TimelineEntry } from '../../workflows/shipment/contract'
 import type { AwbIndexDoc, OrderDoc, ShipmentDoc, TrackingEventDoc } from '../types';
 import type { ProjectionWriteInput } from './state';
 import { seededRandom } from '../../lib/seeded-random';
+import { orderFields } from '../orders-repo';
 
 export interface SyntheticOrder {
   id: string;
@@ -185,12 +186,7 @@ export function storedDocuments(o: SyntheticOrder, storedAt: (w: ProjectionWrite
     status: 'processing',
     statusHistory: [{ key: 'store:created', status: 'processing', at: o.createdAt, source: 'store' }],
     notes: [],
-    customer: input.customer,
-    shippingAddress: input.shippingAddress,
-    items: input.items,
-    paymentMethod: input.paymentMethod,
-    codAmount: input.paymentMethod === 'cod' ? (input.codAmount ?? 0) : 0,
-    orderValue: input.items.reduce((s, i) => s + i.unitPrice * i.quantity, 0),
+    ...orderFields(input),
     createdAt: o.createdAt,
     updatedAt: o.createdAt,
   };
