@@ -122,6 +122,12 @@ export const configSchema = z.object({
   WEBHOOK_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(64),
   /** Delivered webhooks older than this are deleted from the inbox (in bounded batches, oldest first). */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().min(1).default(30),
+  /** One delivery attempt of a store event to the store's endpoint: no answer in this long is a failure (retried). */
+  STORE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1000).max(60_000).default(10_000),
+  /** A store webhook endpoint failing this long without a success is disabled (an admin re-enables it). */
+  STORE_WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().min(1).default(72),
+  /** Store events are kept this long for GET /api/events and replays. */
+  STORE_EVENTS_RETENTION_DAYS: z.coerce.number().min(1).default(30),
   /** Failed (rejected) requests per IP per minute on public endpoints before 429; accepted webhooks never count. */
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** How often the API's inbox relay looks for webhook deliveries to retry (Temporal was down, AWB unknown). */

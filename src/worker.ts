@@ -22,6 +22,7 @@ import { codecKeysFromConfig } from './temporal/codec-keys';
 import { createDataConverter } from './temporal/data-converter';
 import { installWorkerRuntime } from './temporal/runtime';
 import { SHIPMENT_TASK_QUEUE } from './workflows/shipment/contract';
+import { startStoreEventRetention, storeWebhookWorkerDeps } from './store-webhooks/compose';
 
 export async function startWorker(opts: { settings?: CourierSettingsSource } = {}): Promise<{ worker: Worker; run: Promise<void>; stop: () => Promise<void> }> {
   const config = withDevSecrets(loadConfig());
@@ -35,9 +36,10 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const metricsServer = config.WORKER_METRICS_PORT ? await serveMetrics(metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT }) : undefined;
   const observer = courierObserver(metrics);
 
+  const box = new SecretBox(keysFromConfig(config));
   const couriers = new SettingsCourierRegistry({
     // The settings admins store through the API (secrets decrypted here, never logged).
-    source: opts.settings ?? new CourierSettingsRepo(mongo.cols, new SecretBox(keysFromConfig(config))),
+    source: opts.settings ?? new CourierSettingsRepo(mongo.cols, box),
     mode: config.COURIER_MODE,
     production: config.NODE_ENV === 'production',
     simulatorHost: config.SIMULATOR_HOST,
@@ -53,6 +55,17 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     },
   });
 
+  const storeWebhooks = storeWebhookWorkerDeps(
+    mongo.db,
+    box,
+    { timeoutMs: config.STORE_WEBHOOK_TIMEOUT_MS, disableAfterHours: config.STORE_WEBHOOK_DISABLE_AFTER_HOURS },
+    {
+      onDisabled: (endpointId, reason) => log.error({ endpointId, reason }, 'store webhook endpoint disabled: re-enable it in the ops console once the store fixed it'),
+      onAttempt: (endpointId, outcome, latencyMs) => metrics.storeDelivery(outcome, latencyMs),
+    },
+  );
+  const stopRetention = startStoreEventRetention(storeWebhooks.feedStore, config.STORE_EVENTS_RETENTION_DAYS, (m, meta) => log.info(meta ?? {}, m));
+
   // Loads and checks every template now: a broken template stops the worker at start, not mid-shipment.
   const notifier = createNotificationSender(config, { log });
   const activities = createActivities({
@@ -63,6 +76,7 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     clock: { now },
     config: { pickupPincode: config.PICKUP_PINCODE, adminEmail: notifier.adminEmail, trackBatchWindowMs: config.TRACK_BATCH_WINDOW_MS },
     log: { info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) },
+    storeWebhooks,
     metrics: {
       notification: (event, channel, outcome) =>
         metrics.notification(channel as NotificationChannel, event as NotificationEvent, outcome === 'already_done' ? 'duplicate' : outcome),
@@ -90,6 +104,7 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   });
   log.info({ taskQueue: SHIPMENT_TASK_QUEUE, address }, 'worker started');
   const run = worker.run().finally(async () => {
+    stopRetention();
     await connection.close();
     await mongo.close();
     await metricsServer?.close();

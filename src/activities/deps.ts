@@ -5,6 +5,7 @@ import type { CourierId } from '../couriers/types';
 import type { NotificationLedger, ProjectionStore } from '../storage/types';
 import type { NotificationSender } from './notification-sender';
 import type { RateLimit } from './rate-limiter';
+import type { StoreWebhookDeps } from './store-webhook-activities';
 
 export interface ActivityConfig {
   /** Pincode of the pickup warehouse: serviceability is checked from here. */
@@ -71,4 +72,6 @@ export interface ActivityDeps {
   config: Partial<ActivityConfig> & Pick<ActivityConfig, 'pickupPincode'>;
   log?: ActivityLog;
   metrics?: ActivityMetrics;
+  /** Outbound webhooks to the store's own system; without it store events are derived but not kept or sent. */
+  storeWebhooks?: StoreWebhookDeps;
 }

@@ -3,12 +3,16 @@ import { DEFAULT_ACTIVITY_CONFIG, type ActivityConfig, type ActivityDeps } from 
 import { createCourierActivities } from './courier-activities';
 import { createNotificationActivities } from './notification-activities';
 import { createProjectionActivities } from './projection-activities';
+import { createStoreWebhookActivities } from './store-webhook-activities';
 
 export function createActivities(deps: ActivityDeps) {
   const config: ActivityConfig = { ...DEFAULT_ACTIVITY_CONFIG, ...deps.config, rateLimits: { ...DEFAULT_ACTIVITY_CONFIG.rateLimits, ...deps.config.rateLimits } };
+  const store = createStoreWebhookActivities(deps);
   return {
     ...createCourierActivities(deps, config),
-    ...createProjectionActivities(deps),
+    ...createProjectionActivities(deps, store.recordStoreEvents),
+    deliverStoreEvent: store.deliverStoreEvent,
+    replayStoreEvent: store.replayStoreEvent,
     ...createNotificationActivities(deps),
   };
 }
@@ -19,4 +23,5 @@ export { DEFAULT_ACTIVITY_CONFIG } from './deps';
 export type { NotificationSender, OutgoingMessage } from './notification-sender';
 export { LoggingNotificationSender } from './notification-sender';
 export { FAILURE_TYPES } from './failures';
+export type { DeliverStoreEventInput, DeliverStoreEventResult, StoreWebhookDeps } from './store-webhook-activities';
 export type * from './types';

@@ -1,15 +1,16 @@
 // Writes the MongoDB projection. Every store method is idempotent (keys, seq), so the workflow can run
 // this as a local activity and let it retry after any crash.
 import type { ActivityDeps } from './deps';
-import type { ProjectionWrite } from './types';
+import type { StoreEvent } from '../domain/store-events';
+import type { ProjectionResult, ProjectionWrite } from './types';
 
 /** AWBs this process has registered: registration is idempotent and permanent, so once is enough. */
 const REGISTERED_AWBS_MAX = 100_000;
 
-export function createProjectionActivities(deps: ActivityDeps) {
+export function createProjectionActivities(deps: ActivityDeps, recordStoreEvents: (events: StoreEvent[]) => Promise<Record<string, string[]>> = async () => ({})) {
   const registered = new Set<string>();
   return {
-    async recordProjection(w: ProjectionWrite): Promise<void> {
+    async recordProjection(w: ProjectionWrite): Promise<ProjectionResult> {
       const { store } = deps;
       const orderId = w.shipment.orderId;
       // AWB first: a webhook for this AWB may arrive the moment the courier has it.
@@ -35,6 +36,10 @@ export function createProjectionActivities(deps: ActivityDeps) {
       for (const e of w.events) {
         if (e.applied && (e.source === 'webhook' || e.source === 'poll')) deps.metrics?.statusApplied?.(w.shipment.courier, e.source, Date.parse(e.occurredAt), storedAt);
       }
+      // Store events last, in the same write as the change they tell: a retried write appends them again
+      // under the same ids (the store dedupes on them), never a change without its event.
+      if (!w.storeEvents || w.storeEvents.length === 0) return {};
+      return { storeSubscribers: await recordStoreEvents(w.storeEvents) };
     },
   };
 }

@@ -3,6 +3,7 @@
 import type { CourierCapabilities, Booking, CourierId, CreateShipmentRequest, NdrActionResult, ShipmentRef, TrackingEvent, CancelResult } from '../couriers/types';
 import type { NdrAction } from '../domain/ndr';
 import type { ShipmentStatus } from '../domain/status';
+import type { StoreEvent } from '../domain/store-events';
 import type { OrderDoc, ShipmentProjection } from '../storage/types';
 import type { NotificationIntent, TimelineEntry } from '../workflows/shipment/contract';
 
@@ -62,6 +63,13 @@ export interface ProjectionWrite {
   events: TimelineEntry[];
   orderStatus: Array<OrderDoc['statusHistory'][number]>;
   notes: Array<OrderDoc['notes'][number]>;
+  /** Store events derived with this change (store-events.ts), for the feed and the store's endpoints. */
+  storeEvents?: StoreEvent[];
+}
+
+export interface ProjectionResult {
+  /** Endpoint id → the ids of the events written that it wants. */
+  storeSubscribers?: Record<string, string[]>;
 }
 
 export interface NotifyInput extends NotificationIntent {

@@ -21,6 +21,9 @@ import { ndrRouter } from './routes/ndr';
 import { ordersRouter, type OrdersRouteDeps } from './routes/orders';
 import { trackingRouter } from './routes/tracking';
 import { webhooksRouter } from './routes/webhooks';
+import { eventsRouter } from './routes/events';
+import { storeWebhooksRouter } from './routes/store-webhooks';
+import type { StoreWebhooks } from '../store-webhooks/service';
 
 export interface AppDeps extends OrdersRouteDeps {
   adminTokens: readonly string[];
@@ -46,6 +49,8 @@ export interface AppDeps extends OrdersRouteDeps {
     /** The ops console, mounted at /ops. */
     opsConsole?: Router;
   };
+  /** The store integration: its webhook endpoints and the event feed (src/store-webhooks). */
+  storeWebhooks?: StoreWebhooks;
   /** GET /api/analytics (src/analytics), behind the admin token. */
   analytics?: Router;
   /** Operations endpoints outside /api (no JSON limit, no admin token: their own access rules). */
@@ -80,6 +85,10 @@ export function createApp(d: AppDeps): Express {
   app.use('/api/ndr', admin, ndrRouter(d));
   if (d.analytics) app.use('/api/analytics', admin, d.analytics);
   app.use('/api/admin/couriers', admin, couriersRouter(d));
+  if (d.storeWebhooks) {
+    app.use('/api/admin/store-webhooks', admin, storeWebhooksRouter({ storeWebhooks: d.storeWebhooks }));
+    app.use('/api/events', admin, eventsRouter({ storeWebhooks: d.storeWebhooks }));
+  }
   app.use('/api/admin', admin, adminRouter(d));
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such route')));
   app.use(errorMiddleware(d.log));

@@ -7,6 +7,7 @@ import { isMongoUnavailable } from '../storage/mongo';
 import { ApiError, databaseUnavailable, fromGatewayError } from './errors';
 import { idempotencyKeySchema } from './schemas';
 import { ShipmentGatewayError } from './shipment-gateway';
+import { StoreWebhookError } from '../store-webhooks/service';
 
 /** Wraps an async handler so a rejection reaches the error middleware (Express 5 does this too; explicit is clearer). */
 export const handle =
@@ -58,6 +59,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof ShipmentGatewayError) e = fromGatewayError(err);
+    else if (err instanceof StoreWebhookError) e = new ApiError(err.kind === 'not_found' ? 'not_found' : 'validation_failed', err.message);
     else if (isMongoUnavailable(err)) e = databaseUnavailable();
     else if (isBodyParserError(err)) {
       e =

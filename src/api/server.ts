@@ -29,6 +29,7 @@ import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
 import { COURIER_WEBHOOKS } from '../webhooks/modules';
 import { createWebhookPipeline } from '../webhooks/pipeline';
 import { createApp } from './app';
+import { storeWebhooksService } from '../store-webhooks/compose';
 import { TemporalShipmentGateway } from './shipment-gateway';
 
 export async function startApi(): Promise<{ server: Server; stop: () => Promise<void> }> {
@@ -120,6 +121,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_KB * 1024,
     webhookMaxInflight: config.WEBHOOK_MAX_INFLIGHT,
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    storeWebhooks: storeWebhooksService(mongo.db, box, client),
     trackingPageUrl: trackingPage.trackingLink,
     pages: { trackingPage: trackingPage.router, opsConsole },
     ops: {

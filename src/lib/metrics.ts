@@ -49,6 +49,8 @@ export interface WaybillMetrics {
   webhookCommit(size: number, seconds: number): void;
   /** One journal batch delivered to the workflows: how many webhooks and how long. */
   webhookDrain(size: number, seconds: number): void;
+  /** One delivery attempt of a store event to the store's endpoint. */
+  storeDelivery(outcome: 'delivered' | 'failed' | 'gone' | 'skipped', latencyMs: number): void;
 }
 
 // Courier APIs answer in tens of ms to tens of seconds (Delhivery bulk tracking, iCarry bookings).
@@ -132,6 +134,18 @@ export function createMetrics(o: MetricsOptions): WaybillMetrics {
     labelNames: ['courier', 'code'] as const,
     registers,
   });
+  const storeDeliveries = new Counter({
+    name: 'waybill_store_webhook_attempts_total',
+    help: "Delivery attempts of store events to the store's webhook endpoints, by outcome (delivered|failed|gone|skipped)",
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const storeLatency = new Histogram({
+    name: 'waybill_store_webhook_duration_seconds',
+    help: "How long the store's endpoint took to answer a delivery attempt",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
   if (o.inboxSnapshot) registerInboxGauges(registry, o.inboxSnapshot, o.onCollectError, o.now ?? Date.now);
   // Database round trips (opt-in, see src/storage/mongo.ts): counted by the process's MongoDB client.
   if (o.mongoCommands ?? mongoCommandMetricsEnabled()) registry.registerMetric(mongoCommandCounter());
@@ -170,6 +184,10 @@ export function createMetrics(o: MetricsOptions): WaybillMetrics {
       // A courier clock ahead of ours would give a negative age: count it as fresh, not as an error.
       freshness.observe({ courier: knownCourier(courier), source }, Math.max(0, (appliedAt - eventAt) / 1000)),
     notification: (channel, event, result) => notifications.inc({ channel, event, result }),
+    storeDelivery(outcome, latencyMs) {
+      storeDeliveries.inc({ outcome });
+      if (outcome !== 'skipped') storeLatency.observe(latencyMs / 1000);
+    },
   };
 }
 

@@ -36,6 +36,16 @@ export const COLLECTIONS = {
    * (src/storage/read-models, docs/data-model.md), kept by the same writes as the documents they describe.
    */
   readModels: 'read_models',
+  /** Store events (outbound webhooks to the store's system, store-events.ts), each by its id. */
+  storeEvents: 'store_events',
+  /** The same events in order of writing, one gap-free log per worker process: what GET /api/events pages through. */
+  storeEventLog: 'store_event_log',
+  /** One small document per store event log (its writer, how far it is written and pruned). */
+  storeEventWriters: 'store_event_writers',
+  /** The store's webhook endpoints (store-endpoints-repo.ts): URL, event types, encrypted signing secrets, health. */
+  storeEndpoints: 'store_endpoints',
+  /** One document per endpoint × event: the delivery's status, attempts, last error and latency. */
+  storeDeliveries: 'store_deliveries',
 } as const;
 
 export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
@@ -67,6 +77,11 @@ export const INDEXES: Record<keyof typeof COLLECTIONS, IndexDescription[]> = {
   journalCursors: [],
   // Read by _id only.
   readModels: [],
+  storeEvents: [],
+  storeEventLog: [],
+  storeEventWriters: [],
+  storeEndpoints: [],
+  storeDeliveries: [],
 };
 
 /**

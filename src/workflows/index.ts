@@ -1,2 +1,3 @@
 // Workflow bundle entry: workflow functions only (the worker bundles this file).
 export { shipmentWorkflow } from './shipment/workflow';
+export { storeReplayWorkflow } from './store-replay/workflow';

@@ -118,7 +118,9 @@ function createProjectionActivitiesFor(store: MongoProjectionStore): (w: Project
   let f = factories.get(store);
   if (!f) {
     const acts = createProjectionActivities({ store, clock: { now: () => Date.now() } } as unknown as ActivityDeps);
-    f = (w) => acts.recordProjection(w);
+    f = async (w) => {
+      await acts.recordProjection(w);
+    };
     factories.set(store, f);
   }
   return f;

@@ -18,6 +18,7 @@ import { register as registerTsRequire } from 'tsx/cjs/api';
 import request from 'supertest';
 import { createActivities, LoggingNotificationSender, type ActivityConfig } from '../../src/activities';
 import { createApp } from '../../src/api/app';
+import { storeWebhooksService, storeWebhookWorkerDeps } from '../../src/store-webhooks/compose';
 import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
 import { icarryCallbackUrlToken } from '../../src/couriers/icarry';
 import type { CourierId } from '../../src/couriers/types';
@@ -168,6 +169,8 @@ export interface WaybillOptions {
   relayIntervalMs?: number;
   /** Overrides of the activities' config, e.g. a benchmark's per-courier rate limits. */
   activityConfig?: Partial<Omit<ActivityConfig, 'pickupPincode'>>;
+  /** Backoff between store webhook delivery attempts (default 200 ms doubling to 2 s: tests wait for it). */
+  storeWebhookRetry?: { initialMs: number; maxMs: number };
   /** Extra Worker.create options (interceptors, cache size…); connection, queue, code and converter stay the stack's. */
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities' | 'dataConverter'>>;
 }
@@ -213,6 +216,7 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
     webhookSettings: (c) => courierSettings.getDecrypted(c),
     webhookMaxBodyBytes: 512 * 1024,
     publicRateLimitPerMinute: 10_000,
+    storeWebhooks: storeWebhooksService(o.mongo.db, box, client),
   });
   const server = await listen(app);
 
@@ -235,6 +239,7 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
     sender: new LoggingNotificationSender({ info: noop }),
     clock: { now },
     config: { ...o.activityConfig, pickupPincode: SIMULATOR_DEFAULTS.icarry.fields.pickupPincode ?? '560068' },
+    storeWebhooks: storeWebhookWorkerDeps(o.mongo.db, box, { timeoutMs: 5_000, disableAfterHours: 72 }, { retry: o.storeWebhookRetry ?? { initialMs: 200, maxMs: 2_000 } }),
   });
   quietRuntime();
   // The worker requires its failure converter by path, with Node's own require: let it load .ts here.

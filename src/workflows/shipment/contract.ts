@@ -64,6 +64,11 @@ export interface ShipmentOptions {
    * scans a courier sends late or out of order still reach the timeline (default 24 h; 0 closes at once).
    */
   lingerAfterFinalMinutes?: number;
+  /**
+   * How long one delivery of a store event to the store's endpoint is retried before it is abandoned
+   * (default 72 h). The backoff between attempts is the worker's (StoreWebhookDeps.retry, Retry-After).
+   */
+  storeDelivery?: { giveUpHours?: number };
   /** Test hook: continue-as-new once history exceeds this many events (in addition to the server's suggestion). */
   continueAsNewAfterEvents?: number;
 }

@@ -7,12 +7,14 @@ import { projection } from './activity-proxies';
 import type { Note } from './ndr';
 import { nowIso } from './shipment';
 import { projectionWrite, searchAttributeChange, type ShipmentState } from './state';
+import type { StoreOutbox } from './store-outbox';
 
 export class Journal {
   constructor(
     private readonly s: ShipmentState,
     /** Something changed that the projection has not been told. */
     private dirty: boolean,
+    private readonly store: StoreOutbox,
   ) {}
 
   note({ key, text }: Note): void {
@@ -27,13 +29,18 @@ export class Journal {
 
   async flush(): Promise<void> {
     this.syncSearchAttributes();
-    if (!this.dirty) return;
+    // Store events are derived with the change they tell and written in the same projection write.
+    if (this.dirty) this.store.derive(nowIso());
+    const storeEvents = [...this.store.unwritten];
+    if (!this.dirty && storeEvents.length === 0) return;
     const s = this.s;
     const seq = s.projection.seq + 1;
     const transitionsWritten = s.machine.transitions.length;
-    await projection.recordProjection(projectionWrite(s, seq, nowIso()));
+    const result = await projection.recordProjection({ ...projectionWrite(s, seq, nowIso()), ...(storeEvents.length > 0 ? { storeEvents } : {}) });
     s.projection = { seq, transitionsWritten, pendingEventKeys: [], pendingNotes: [] };
     this.dirty = false;
+    // Histories from before store events recorded no result here.
+    this.store.written(storeEvents, result?.storeSubscribers);
   }
 
   syncSearchAttributes(): void {

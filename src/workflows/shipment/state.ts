@@ -18,6 +18,7 @@ import {
   type ShipmentInput,
   type TrackingView,
 } from './contract';
+import type { StoreOutboxState } from './store-outbox';
 
 /** The workflow's whole state, JSON-plain; carried as is across continue-as-new. */
 export interface ShipmentState {
@@ -56,6 +57,8 @@ export interface ShipmentState {
   results: Array<{ requestId: string; result: unknown }>;
   /** Projection bookkeeping: last seq written, transitions already written to the order history. */
   projection: { seq: number; transitionsWritten: number; pendingEventKeys: string[]; pendingNotes: Array<{ key: string; text: string; by: string; at: string }> };
+  /** Store events: what was told, what waits for the feed, what waits for each endpoint (store-outbox.ts). Absent in runs from before. */
+  store?: StoreOutboxState;
   /** Search attribute values last upserted (JSON), to upsert only on change. */
   searchAttributes: string;
   updatedAt: string;

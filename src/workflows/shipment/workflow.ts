@@ -4,7 +4,7 @@
 // loop that is the only writer of state, projection, search attributes and notifications. This file is
 // the handlers, the loop, its drain and continue-as-new. Beside the loop run the poller (a retry-poller
 // activity, poller.ts), one lazily re-armed timer for the deadlines (alarm.ts), the notifications
-// (outbox.ts) and the projection writer (journal.ts). The loop's steps are in tracking.ts (courier news)
+// (outbox.ts), the store's webhooks (store-outbox.ts) and the projection writer (journal.ts). The loop's steps are in tracking.ts (courier news)
 // and operations.ts (booking, NDR answers, deadlines, commands); what they decide, in pure modules:
 // commands.ts, ndr.ts, deadlines.ts, state.ts.
 import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
@@ -34,6 +34,7 @@ import { book, checkDeadlines, runCommand } from './operations';
 import { resolveOptions } from './options';
 import { Outbox } from './outbox';
 import { Poller } from './poller';
+import { StoreOutbox } from './store-outbox';
 import { nowIso, type Shipment } from './shipment';
 import { bookingOutcome, initialState, shipmentRef, trackingView, type RunInput, type ShipmentState } from './state';
 import { applySignal, takePollFailure, takePollResult } from './tracking';
@@ -58,8 +59,9 @@ class ShipmentRun {
     const opts = resolveOptions(input.options);
     const s = input.carried ?? initialState(input, nowIso());
     this.s = s;
+    const storeOutbox = new StoreOutbox(s, opts.storeDelivery);
     // A new shipment is written at once; a carried one was written by the run before.
-    this.shipment = { s, opts, outbox: new Outbox(s, opts.notify), journal: new Journal(s, input.carried === undefined) };
+    this.shipment = { s, opts, outbox: new Outbox(s, opts.notify), journal: new Journal(s, input.carried === undefined, storeOutbox), storeOutbox };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -107,7 +109,10 @@ class ShipmentRun {
   async run(): Promise<ShipmentResult> {
     const { s, shipment } = this;
     this.signalsBeforeCommands = patched('signals-before-commands');
+    // Since 'store-webhooks' the run tells the store's system of every change (store-outbox.ts).
+    if (patched('store-webhooks')) shipment.storeOutbox.enable(nowIso());
     shipment.outbox.resume();
+    shipment.storeOutbox.resume();
     shipment.journal.syncSearchAttributes();
 
     while (!this.isFinal()) {
@@ -129,7 +134,7 @@ class ShipmentRun {
     const lingerUntil = patched('linger-after-final') ? Date.now() + (shipment.opts.lingerAfterFinalMinutes ?? 0) * 60_000 : undefined;
     for (;;) {
       await this.drain();
-      const idle = () => shipment.outbox.idle && allHandlersFinished() && this.commands.length === 0 && s.inbox.length === 0;
+      const idle = () => shipment.outbox.idle && shipment.storeOutbox.idle && allHandlersFinished() && this.commands.length === 0 && s.inbox.length === 0;
       if (idle()) {
         const left = lingerUntil === undefined ? 0 : lingerUntil - Date.now();
         if (left <= 0) break;
