@@ -4,6 +4,8 @@
 import fc from 'fast-check';
 import { Webhook, WebhookVerificationError as OfficialVerificationError } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as client from '../../src/client';
+import { storeEventBody, type StoreEvent } from '../../src/domain/store-events';
 import {
   generateSecret,
   secretKey,
@@ -284,5 +286,37 @@ describe('properties', () => {
         expect(failure(() => verifyWebhook({ headers, body: forged, secrets: [secret], now: timestamp }))).toBe('no-matching-signature');
       }),
     );
+  });
+});
+
+describe('the client module (what the store imports)', () => {
+  const event: StoreEvent = {
+    id: 'ORD-7:e2',
+    type: 'shipment.status_changed',
+    version: 1,
+    orderId: 'ORD-7',
+    sequence: 2,
+    occurredAt: '2026-03-01T10:00:00.000Z',
+    data: { from: 'booked', to: 'picked_up', orderStatus: 'shipped', previousOrderStatus: 'shipped', source: 'webhook', at: '2026-03-01T09:58:00.000Z' },
+  };
+  const secret = generateSecret();
+  const now = new Date('2026-03-01T10:00:05Z');
+
+  it('re-exports the verifier, and parseStoreEvent verifies then parses the body storeEventBody sent', () => {
+    expect(client.verifyWebhook).toBe(verifyWebhook);
+    expect(client.WebhookVerificationError).toBe(WebhookVerificationError);
+    const body = storeEventBody(event);
+    const headers = signatureHeaders({ id: event.id, timestamp: now, body, secrets: [secret] });
+    const parsed = client.parseStoreEvent(headers, Buffer.from(body), [secret], { now });
+    expect(parsed).toEqual({ id: event.id, type: event.type, version: 1, timestamp: event.occurredAt, orderId: 'ORD-7', sequence: 2, data: event.data });
+    if (parsed.type === 'shipment.status_changed') expect(parsed.data.to).toBe('picked_up');
+    expect(client.parseStoreEvent(headers, body, [secret], { now }).id).toBe(event.id);
+  });
+
+  it('parseStoreEvent refuses a forged body before parsing it', () => {
+    const body = storeEventBody(event);
+    const headers = signatureHeaders({ id: event.id, timestamp: now, body, secrets: [secret] });
+    expect(failure(() => client.parseStoreEvent(headers, body.replace('picked_up', 'delivered'), [secret], { now }))).toBe('no-matching-signature');
+    expect(failure(() => client.parseStoreEvent(headers, body, [secret]))).toBe('timestamp-too-old');
   });
 });
