@@ -95,3 +95,62 @@ export async function connectWaybillClient(o: ConnectOptions): Promise<WaybillCl
     },
   };
 }
+
+// ——— Store events: receiving Waybill's signed outbound webhooks (issue 14) ———
+// Kept as one block at the end so it merges apart from the calls above. See examples/store-receiver.
+import type { BookedData, NdrAnsweredData, NdrOpenedData, NdrResolvedData, StatusChangeData, StoreEventType } from '../domain/store-events';
+import { verifyWebhook, type HeadersInput } from '../lib/standard-webhooks';
+
+export { verifyWebhook, WebhookVerificationError } from '../lib/standard-webhooks';
+export type { HeadersInput, WebhookVerificationFailure } from '../lib/standard-webhooks';
+export type { StoreEvent, StoreEventType, BookedData, StatusChangeData, NdrOpenedData, NdrAnsweredData, NdrResolvedData } from '../domain/store-events';
+
+/** The `data` each event type carries (the milestones repeat their `shipment.status_changed`'s data). */
+export interface StoreEventDataByType {
+  'shipment.booked': BookedData;
+  'shipment.status_changed': StatusChangeData;
+  'shipment.delivered': StatusChangeData;
+  'shipment.rto_started': StatusChangeData;
+  'shipment.rto_delivered': StatusChangeData;
+  'shipment.cancelled': StatusChangeData;
+  'shipment.lost': StatusChangeData;
+  'shipment.damaged': StatusChangeData;
+  'ndr.opened': NdrOpenedData;
+  'ndr.answered': NdrAnsweredData;
+  'ndr.resolved': NdrResolvedData;
+}
+// A new event type does not compile until it is given its data type above.
+const everyStoreEventTypeHasData: [Exclude<StoreEventType, keyof StoreEventDataByType>] extends [never] ? true : never = true;
+void everyStoreEventTypeHasData;
+
+/** The JSON body of a store event webhook (`storeEventBody`), narrowed on `type`. */
+export type StoreEventPayload = {
+  [T in StoreEventType]: {
+    /** Also the `webhook-id` header; stable across retries. */
+    id: string;
+    type: T;
+    /** Payload version: the fields below are those of version 1. */
+    version: number;
+    /** When the change happened (ISO 8601). */
+    timestamp: string;
+    orderId: string;
+    /** 1, 2, 3 … per order; apply only if above the last applied (numbers skip for types not subscribed). */
+    sequence: number;
+    data: StoreEventDataByType[T];
+  };
+}[StoreEventType];
+
+/**
+ * Verifies a store event webhook (Standard Webhooks: throws WebhookVerificationError with a `reason`)
+ * and parses it. `body` must be the raw bytes received (e.g. `express.raw()`), not re-serialised JSON.
+ */
+export function parseStoreEvent(
+  headers: HeadersInput,
+  body: string | Uint8Array,
+  secrets: readonly string[],
+  opts: { toleranceSeconds?: number; now?: Date } = {},
+): StoreEventPayload {
+  verifyWebhook({ headers, body, secrets, ...opts });
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return JSON.parse(text) as StoreEventPayload;
+}
