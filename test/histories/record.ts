@@ -14,6 +14,7 @@ import {
   SEARCH_ATTRIBUTES,
   trackingQuery,
 } from '../../src/workflows/shipment/contract';
+import { MemoryFeed, MemoryStoreEndpoints, startReceiver } from '../support/store-webhook-fakes';
 import { FakeCourier, fakeWorld, scan } from '../support/workflow-fakes';
 import { createTimeSkippingEnv, orderId, shipmentInput, toolPath } from '../support/workflow-env';
 import { harness } from '../support/workflow-harness';
@@ -45,9 +46,17 @@ const CONTINUED_TOO = new Set(['can-after-timer']);
 /** `npx tsx test/histories/record.ts [time-skipping|dev-server] [name]` records only that scenario. */
 const ONLY_NAME = process.argv[3];
 
-async function scenario(env: Env, name: string, input: Parameters<typeof shipmentInput>[1], script: (ctx: { env: Env; handle: Handle; courier: FakeCourier; awb: string; t0: number; send: (...e: TrackingEvent[]) => Promise<void> }) => Promise<void>, courier = new FakeCourier('delhivery')) {
+async function scenario(
+  env: Env,
+  name: string,
+  input: Parameters<typeof shipmentInput>[1],
+  script: (ctx: { env: Env; handle: Handle; courier: FakeCourier; awb: string; t0: number; send: (...e: TrackingEvent[]) => Promise<void> }) => Promise<void>,
+  courier = new FakeCourier('delhivery'),
+  setup?: (world: ReturnType<typeof fakeWorld>) => void,
+) {
   if (ONLY_NAME && ONLY_NAME !== name) return;
   const world = fakeWorld(courier);
+  setup?.(world);
   const h = await harness(env, world);
   const id = orderId(name.toUpperCase().replace(/[^A-Z]/g, ''));
   await h.run(async () => {
@@ -152,6 +161,25 @@ async function timeSkipping(): Promise<void> {
       await handle.executeUpdate(resolveNdrUpdate, { args: [{ requestId: 'c1', action: { type: 'return_to_origin' }, by: 'admin' }] });
       await send(scan(awb, 'rto_initiated', t0 + 90 * H, { courier: 'icarry' }), scan(awb, 'rto_delivered', t0 + 150 * H, { courier: 'icarry' }));
     }, new FakeCourier('icarry', { ndrActions: false, cancel: false, bulkTrackLimit: 1 }));
+    // Recorded after the 'store-webhooks' patch: store events to one endpoint that answers 503 (with
+    // Retry-After) to its first request, then 200; an NDR opened and resolved on the way.
+    const receiver = await startReceiver();
+    let first = true;
+    receiver.answer = () => (first ? ((first = false), { status: 503, headers: { 'retry-after': '1' } }) : { status: 200 });
+    try {
+      await scenario(env, 'store-webhooks', { options: { lingerAfterFinalMinutes: 0 } }, async ({ awb, t0, send }) => {
+        await send(scan(awb, 'picked_up', t0 + 2 * H), scan(awb, 'out_for_delivery', t0 + 20 * H));
+        await send(scan(awb, 'undelivered', t0 + 22 * H, { ndr: { reason: 'consignee_unavailable' } }));
+        await send(scan(awb, 'out_for_delivery', t0 + 44 * H), scan(awb, 'delivered', t0 + 46 * H));
+      }, new FakeCourier('delhivery'), (world) => {
+        const endpoints = new MemoryStoreEndpoints();
+        endpoints.add('ep_golden', receiver.url);
+        const feed = new MemoryFeed();
+        world.deps.storeWebhooks = { endpoints, feed, events: feed, retry: { initialMs: 1000, maxMs: 2000 } };
+      });
+    } finally {
+      await receiver.close();
+    }
   } finally {
     await env.teardown();
   }
