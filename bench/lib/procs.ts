@@ -50,6 +50,8 @@ export interface ProcStack {
   mongoUri: string;
   dbName: string;
   apiUrl: string;
+  /** Bearer token for the API's admin routes. */
+  adminToken: string;
   webhookUrl: string;
   webhookHeaders: Record<string, string>;
   metricsUrls: { api: string; worker: string; temporal: string };
@@ -239,6 +241,7 @@ export async function startProcStack(o: ProcStackOptions): Promise<ProcStack> {
       mongoUri,
       dbName,
       apiUrl,
+      adminToken,
       webhookUrl: `${apiUrl}${WEBHOOK_PATHS.delhivery}`,
       webhookHeaders: { 'content-type': 'application/json', authorization: `Bearer ${SIMULATOR_DEFAULTS.delhivery.webhookSecret}` },
       metricsUrls: { api: `${apiUrl}/metrics`, worker: `http://127.0.0.1:${workerMetricsPort}/metrics`, temporal: dev.metricsUrl },
