@@ -94,7 +94,8 @@ export function createReceiver(o: ReceiverOptions): Express {
       if (e instanceof SyntaxError) return void res.status(400).json({ error: 'invalid_json' });
       throw e;
     }
-    if (typeof event.orderId !== 'string' || !event.orderId || !Number.isSafeInteger(event.sequence) || event.sequence < 1) {
+    // Signed by Waybill, so well-formed unless something is badly wrong; still, never crash on it.
+    if (typeof event !== 'object' || event === null || typeof event.orderId !== 'string' || !event.orderId || !Number.isSafeInteger(event.sequence) || event.sequence < 1) {
       return void res.status(400).json({ error: 'invalid_event' });
     }
     if (event.version !== SUPPORTED_VERSION) {

@@ -265,10 +265,16 @@ describe('the example store receiver', () => {
     expect(doc!.statusLog).toHaveLength(7);
   });
 
-  it('refuses a payload version it does not know without taking its sequence', async () => {
+  it('refuses a payload version it does not know without taking its sequence, and a signed body that is no event', async () => {
     const [booked] = lifeOf('ORD-F').flat();
     const res = await post({ ...booked!, version: 2 });
     expect(res.status).toBe(422);
+    expect(await orderDoc('ORD-F')).toBeNull();
+    for (const body of ['null', '[]', '{"orderId":"ORD-F","sequence":0}', 'not json']) {
+      const headers = signatureHeaders({ id: 'x', timestamp: NOW, body, secrets: [SECRET] });
+      const r = await request(app).post(WEBHOOK_PATH).set(headers).set('content-type', 'application/json').send(body);
+      expect(r.status, body).toBe(400);
+    }
     expect(await orderDoc('ORD-F')).toBeNull();
   });
 });
