@@ -3,10 +3,11 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { safeEqual } from '../couriers/common/hmac';
+import { ShipmentError } from '../shipments/errors';
+import { ShipmentGatewayError } from '../shipments/gateway';
 import { isMongoUnavailable } from '../storage/mongo';
-import { ApiError, databaseUnavailable, fromGatewayError } from './errors';
+import { ApiError, databaseUnavailable, fromGatewayError, fromShipmentError } from './errors';
 import { idempotencyKeySchema } from './schemas';
-import { ShipmentGatewayError } from './shipment-gateway';
 
 /** Wraps an async handler so a rejection reaches the error middleware (Express 5 does this too; explicit is clearer). */
 export const handle =
@@ -58,6 +59,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof ShipmentGatewayError) e = fromGatewayError(err);
+    else if (err instanceof ShipmentError) e = fromShipmentError(err);
     else if (isMongoUnavailable(err)) e = databaseUnavailable();
     else if (isBodyParserError(err)) {
       e =

@@ -29,7 +29,7 @@ import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
 import { COURIER_WEBHOOKS } from '../webhooks/modules';
 import { createWebhookPipeline } from '../webhooks/pipeline';
 import { createApp } from './app';
-import { TemporalShipmentGateway } from './shipment-gateway';
+import { TemporalShipmentGateway } from '../shipments/gateway';
 
 export async function startApi(): Promise<{ server: Server; stop: () => Promise<void> }> {
   const config = withDevSecrets(loadConfig());

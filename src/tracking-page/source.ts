@@ -3,7 +3,7 @@
 // MongoDB projection the workflow keeps. Finished shipments never reach Temporal: a query on a closed
 // workflow replays its whole history on a worker, which a page polled every few seconds must not cost.
 import type { Logger } from 'pino';
-import type { ShipmentGateway } from '../api/shipment-gateway';
+import type { ShipmentGateway } from '../shipments/gateway';
 import { isTerminal } from '../domain/status';
 import type { Collections } from '../storage/collections';
 import { orderTimeline } from '../storage/read-models/read';

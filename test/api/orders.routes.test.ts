@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import type { Mongo } from '../../src/storage/mongo';
 import { auth, FakeGateway, sampleOrder, testApp, trackingView } from '../support/api';
 import { freshMongo } from '../support/mongo';

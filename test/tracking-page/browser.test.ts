@@ -8,7 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
+import { TemporalShipmentGateway } from '../../src/shipments/gateway';
 import type { ShipmentStatus } from '../../src/domain/status';
 import type { Mongo } from '../../src/storage/mongo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';

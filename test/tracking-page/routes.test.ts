@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import type { Mongo } from '../../src/storage/mongo';
 import { MongoTrackingStore } from '../../src/tracking-page/source';
 import { freshMongo } from '../support/mongo';

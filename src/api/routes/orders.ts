@@ -1,14 +1,14 @@
 // Orders pushed by the store, and the admin actions on one order: ship, sync, manual status, NDR
 // resolution, cancel, and reading its live tracking.
 import { Router } from 'express';
+import { cancelOrder } from '../../shipments/cancel-order';
+import type { BookingRetry, ShipmentGateway } from '../../shipments/gateway';
+import { retryShipment, shipOrder, type ShipDeps } from '../../shipments/ship-order';
 import { BadCursorError, type OrdersRepo } from '../../storage/orders-repo';
 import type { OrderDoc } from '../../storage/types';
 import { ApiError, notFound } from '../errors';
 import { actorOf, handle, parse, requestIdOf } from '../middleware';
 import { cancelBodySchema, listOrdersQuerySchema, manualStatusBodySchema, ndrResolveBodySchema, orderInputSchema, orderParamsSchema, shipBodySchema } from '../schemas';
-import { cancelOrder } from '../services/cancel-order';
-import { retryShipment, shipOrder, type ShipDeps } from '../services/ship-order';
-import type { BookingRetry, ShipmentGateway } from '../shipment-gateway';
 
 export interface OrdersRouteDeps extends Omit<ShipDeps, 'shipments'> {
   orders: OrdersRepo;

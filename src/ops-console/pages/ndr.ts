@@ -3,7 +3,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { orderIdSchema } from '../../api/schemas';
-import { ShipmentGatewayError } from '../../api/shipment-gateway';
+import { ShipmentGatewayError } from '../../shipments/gateway';
 import { COURIER_IDS } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
 import { NDR_REASONS } from '../../domain/status';

@@ -2,7 +2,7 @@
 // its actions and its workflow in the Temporal UI. No personal data: neither source carries any.
 import type { Router } from 'express';
 import { orderIdSchema } from '../../api/schemas';
-import { ShipmentGatewayError } from '../../api/shipment-gateway';
+import { ShipmentGatewayError } from '../../shipments/gateway';
 import type { TrackingEventDoc } from '../../storage/types';
 import type { TimelineEntry, TrackingView } from '../../workflows/shipment/contract';
 import { shipmentWorkflowId } from '../../workflows/shipment/contract';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Router } from 'express';
 import { orderIdSchema } from '../../api/schemas';
-import { ShipmentGatewayError } from '../../api/shipment-gateway';
+import { ShipmentGatewayError } from '../../shipments/gateway';
 import { COURIER_IDS } from '../../domain/events';
 import { SHIPMENT_STATUSES } from '../../domain/status';
 import type { ShipmentDoc } from '../../storage/types';
