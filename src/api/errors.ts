@@ -1,6 +1,7 @@
 // The closed set of errors a handler may throw, and what the one error middleware maps to them: the
-// shipment services' ShipmentError and the gateway's ShipmentGatewayError (src/shipments); anything
-// else is a 500.
+// shipment services' ShipmentError and the gateway's ShipmentGatewayError (src/shipments), a page
+// cursor's InvalidCursorError (src/lib/cursor.ts); anything else is a 500.
+import type { InvalidCursorError } from '../lib/cursor';
 import type { ShipmentError } from '../shipments/errors';
 import type { GatewayErrorKind, ShipmentGatewayError } from '../shipments/gateway';
 
@@ -68,4 +69,9 @@ export function fromGatewayError(e: ShipmentGatewayError): ApiError {
 /** The shipment services' refusals (order not found, not shippable, booking refused): same code, same details. */
 export function fromShipmentError(e: ShipmentError): ApiError {
   return new ApiError(e.code, e.message, e.details);
+}
+
+/** A page cursor that does not decode is the caller's mistake: 400. */
+export function fromInvalidCursor(e: InvalidCursorError): ApiError {
+  return new ApiError('validation_failed', e.message);
 }

@@ -3,10 +3,11 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { safeEqual } from '../couriers/common/hmac';
+import { InvalidCursorError } from '../lib/cursor';
 import { ShipmentError } from '../shipments/errors';
 import { ShipmentGatewayError } from '../shipments/gateway';
 import { isMongoUnavailable } from '../storage/mongo';
-import { ApiError, databaseUnavailable, fromGatewayError, fromShipmentError } from './errors';
+import { ApiError, databaseUnavailable, fromGatewayError, fromInvalidCursor, fromShipmentError } from './errors';
 import { idempotencyKeySchema } from './schemas';
 
 /** Wraps an async handler so a rejection reaches the error middleware (Express 5 does this too; explicit is clearer). */
@@ -60,6 +61,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     if (err instanceof ApiError) e = err;
     else if (err instanceof ShipmentGatewayError) e = fromGatewayError(err);
     else if (err instanceof ShipmentError) e = fromShipmentError(err);
+    else if (err instanceof InvalidCursorError) e = fromInvalidCursor(err);
     else if (isMongoUnavailable(err)) e = databaseUnavailable();
     else if (isBodyParserError(err)) {
       e =
