@@ -13,7 +13,7 @@ import type { ShipmentStatus } from '../../src/domain/status';
 import type { Mongo } from '../../src/storage/mongo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { createTrackingPage, type TrackingPage } from '../../src/tracking-page/router';
-import { MongoTrackingStore } from '../../src/tracking-page/source';
+import { MongoTrackingStore } from '../../src/storage/tracking-page-store';
 import { bookingUpdate, courierEventSignal, trackingQuery, type TrackingView } from '../../src/workflows/shipment/contract';
 import { launchChromium } from '../support/browser';
 import { freshMongo } from '../support/mongo';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import type { Mongo } from '../../src/storage/mongo';
-import { MongoTrackingStore } from '../../src/tracking-page/source';
+import { MongoTrackingStore } from '../../src/storage/tracking-page-store';
 import { freshMongo } from '../support/mongo';
 import { emptyStore, ndrView, pageApp, StubGateway, storeOrder, storeShipment, view, visibleText } from './support';
 
