@@ -2,11 +2,11 @@
 // one-click answers sent to the shipment's workflow as an admin decision.
 import type { Router } from 'express';
 import { z } from 'zod';
-import { addDays, localDate } from '../../analytics/time-buckets';
 import { orderIdSchema } from '../../api/schemas';
 import { COURIER_IDS } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
 import { NDR_REASONS } from '../../domain/status';
+import { addDays, localDate } from '../../lib/calendar-dates';
 import { InvalidCursorError } from '../../lib/cursor';
 import { ShipmentGatewayError } from '../../shipments/gateway';
 import type { ShipmentDoc } from '../../storage/types';
