@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import express from 'express';
 import pino from 'pino';
 import { chromium, type Page } from 'playwright-core';
-import type { ShipmentGateway } from '../src/api/shipment-gateway';
+import type { ShipmentGateway } from '../src/shipments/gateway';
 import { COURIER_IDS, type CourierId, type EventSource } from '../src/domain/events';
 import { ORDER_STATUS_FOR, type NdrReason, type ShipmentStatus } from '../src/domain/status';
 import { startFerretDb } from '../src/infra/ferretdb';

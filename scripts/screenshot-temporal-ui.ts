@@ -19,7 +19,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import express from 'express';
 import { chromium, type Page } from 'playwright-core';
 import { createActivities, LoggingNotificationSender } from '../src/activities';
-import { TemporalShipmentGateway } from '../src/api/shipment-gateway';
+import { TemporalShipmentGateway } from '../src/shipments/gateway';
 import { SettingsCourierRegistry } from '../src/infra/courier-registry';
 import { startFerretDb } from '../src/infra/ferretdb';
 import { freePort, type ManagedProcess } from '../src/infra/processes';

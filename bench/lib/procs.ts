@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { request } from 'undici';
-import { mapLimit } from '../../src/api/services/map-limit';
+import { mapLimit } from '../../src/lib/map-limit';
 import { CONFIG_VARIABLES } from '../../src/config';
 import { startFerretDb } from '../../src/infra/ferretdb';
 import { freePort, startProcess, waitForPort, type ManagedProcess } from '../../src/infra/processes';

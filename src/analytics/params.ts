@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { COURIER_IDS } from '../domain/events';
 import type { SyncAnalyticsRequest } from './sync-analytics';
-import { addDays, daysBetween, isCalendarDate, localDate } from './time-buckets';
+import { addDays, daysBetween, isCalendarDate, localDate } from '../lib/calendar-dates';
 
 export const DEFAULT_RANGE_DAYS = 30;
 /** One year of days (or 53 weeks) per request keeps a report to a few thousand rows. */

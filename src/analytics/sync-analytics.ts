@@ -9,7 +9,8 @@ import { readAppliedEvents, readLiveCounts, readOutcomes, type LiveCounts } from
 import { readFactsFromReadModels, readLiveCountsFromReadModels, slotAligned } from './read-model-facts';
 import { PeriodAccumulator, type PeriodMetrics } from './metrics';
 import { ratio } from './percentile';
-import { bucketIndex, buckets, localMidnight, addDays, type BucketSize } from './time-buckets';
+import { addDays, localMidnight } from '../lib/calendar-dates';
+import { bucketIndex, buckets, type BucketSize } from './time-buckets';
 
 export interface SyncAnalyticsRequest {
   /** First and last local calendar day, YYYY-MM-DD, both included. */

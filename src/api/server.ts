@@ -17,6 +17,7 @@ import { InboxRepo } from '../storage/inbox-repo';
 import { connectMongo, pingMongo } from '../storage/mongo';
 import { OrdersRepo } from '../storage/orders-repo';
 import { ShipmentsRepo } from '../storage/shipments-repo';
+import { MongoTrackingStore } from '../storage/tracking-page-store';
 import { applyValidators } from '../storage/validators';
 import { codecKeysFromConfig } from '../temporal/codec-keys';
 import { createClientDataConverter } from '../temporal/data-converter';
@@ -24,13 +25,13 @@ import { codecRouter } from '../temporal/codec-server';
 import { EncryptionCodec } from '../temporal/encryption-codec';
 import { createMetrics, metricsHandler } from '../lib/metrics';
 import { inboxSnapshot } from '../webhooks/inbox-metrics';
-import { createTrackingPage, MongoTrackingStore, trackingPageSettings } from '../tracking-page';
+import { createTrackingPage, trackingPageSettings } from '../tracking-page';
 import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
 import { COURIER_WEBHOOKS } from '../webhooks/modules';
 import { createWebhookPipeline } from '../webhooks/pipeline';
 import { createApp } from './app';
 import { storeWebhooksService } from '../store-webhooks/compose';
-import { TemporalShipmentGateway } from './shipment-gateway';
+import { TemporalShipmentGateway } from '../shipments/gateway';
 
 export async function startApi(): Promise<{ server: Server; stop: () => Promise<void> }> {
   const config = withDevSecrets(loadConfig());

@@ -21,7 +21,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app';
-import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
+import { TemporalShipmentGateway } from '../../src/shipments/gateway';
 import { delhiveryWebhook } from '../../src/couriers/delhivery';
 import { startFerretDb } from '../../src/infra/ferretdb';
 import { freePort, startProcess, type ManagedProcess } from '../../src/infra/processes';

@@ -19,7 +19,7 @@ import request from 'supertest';
 import { createActivities, LoggingNotificationSender, type ActivityConfig } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { storeWebhooksService, storeWebhookWorkerDeps } from '../../src/store-webhooks/compose';
-import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
+import { TemporalShipmentGateway } from '../../src/shipments/gateway';
 import { icarryCallbackUrlToken } from '../../src/couriers/icarry';
 import type { CourierId } from '../../src/couriers/types';
 import { SettingsCourierRegistry } from '../../src/infra/courier-registry';

@@ -7,14 +7,13 @@ import type { ActivityDeps } from '../../src/activities/deps';
 import { syncAnalytics } from '../../src/analytics/sync-analytics';
 import { COURIER_IDS } from '../../src/domain/events';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../../src/domain/status';
-import { listShipments, listShipmentsByQuery, listStuck, listStuckByQuery, type ShipmentFilters } from '../../src/ops-console/shipment-list';
 import type { Collections } from '../../src/storage/collections';
 import { OrdersRepo } from '../../src/storage/orders-repo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { ids, RM_VERSION } from '../../src/storage/read-models/keys';
 import { orderTimeline, setRmReadyCache } from '../../src/storage/read-models/read';
 import { CANCEL_ENTRY, orderInputOf, SHIP_DELAY_MS, type SyntheticOrder } from '../../src/storage/read-models/synthetic';
-import { ShipmentsRepo, type NdrQueueQuery } from '../../src/storage/shipments-repo';
+import { ShipmentsRepo, type NdrQueueQuery, type ShipmentPageQuery } from '../../src/storage/shipments-repo';
 
 export const sampleInput = orderInputOf;
 
@@ -90,25 +89,26 @@ export async function expectOrderListsMatch(cols: Collections, limit = 7): Promi
 }
 
 export async function expectShipmentListsMatch(cols: Collections, limit = 7): Promise<number> {
-  const filters: ShipmentFilters[] = [
+  const repo = new ShipmentsRepo(cols);
+  const filters: Array<Omit<ShipmentPageQuery, 'limit'>> = [
     {},
     ...SHIPMENT_STATUSES.map((status) => ({ status })),
     ...COURIER_IDS.map((courier) => ({ courier })),
     { status: 'delivered', courier: 'icarry' },
     { status: 'in_transit', courier: 'delhivery' },
-    { ndr: 'open' },
-    { ndr: 'open', courier: 'shiprocket' },
-    { stuck: '1' },
+    { ndrOpen: true },
+    { ndrOpen: true, courier: 'shiprocket' },
+    { stuck: true },
   ];
   let items = 0;
   for (const f of filters) {
-    const fast = idsOf(await walk((cursor) => listShipments(cols, { ...f, ...(cursor ? { cursor } : {}) }, limit)));
-    const plain = idsOf(await walk((cursor) => listShipmentsByQuery(cols, { ...f, ...(cursor ? { cursor } : {}) }, limit)));
+    const fast = idsOf(await walk((cursor) => repo.list({ ...f, limit, ...(cursor ? { cursor } : {}) })));
+    const plain = idsOf(await walk((cursor) => repo.listByQuery({ ...f, limit, ...(cursor ? { cursor } : {}) })));
     expect(fast, JSON.stringify(f)).toEqual(plain);
     items += plain.pages.flat().length;
   }
   for (const courier of [undefined, ...COURIER_IDS]) {
-    expect((await listStuck(cols, courier)).map((s) => s._id)).toEqual((await listStuckByQuery(cols, courier)).map((s) => s._id));
+    expect((await repo.stuck(courier)).map((s) => s._id)).toEqual((await repo.stuckByQuery(courier)).map((s) => s._id));
   }
   return items;
 }

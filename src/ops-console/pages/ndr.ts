@@ -3,11 +3,12 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { orderIdSchema } from '../../api/schemas';
-import { ShipmentGatewayError } from '../../api/shipment-gateway';
 import { COURIER_IDS } from '../../domain/events';
 import type { NdrAction } from '../../domain/ndr';
 import { NDR_REASONS } from '../../domain/status';
-import { addDays, localDate } from '../../analytics/time-buckets';
+import { addDays, localDate } from '../../lib/calendar-dates';
+import { InvalidCursorError } from '../../lib/cursor';
+import { ShipmentGatewayError } from '../../shipments/gateway';
 import type { ShipmentDoc } from '../../storage/types';
 import type { PageContext } from '../context';
 import { age, courierName, postFields, shipmentLink, when, words, workflowLink } from '../format';
@@ -68,7 +69,8 @@ export function mountNdr(r: Router, w: ConsoleWeb): void {
     let queue;
     try {
       queue = await w.d.shipmentsRepo.ndrQueue({ ...f.data, limit: 100 });
-    } catch {
+    } catch (e) {
+      if (!(e instanceof InvalidCursorError)) throw e;
       return w.problem(res, 400, 'Bad page link', 'This page link is not valid; start again from the first page.');
     }
     const ctx = w.ctx(res);

@@ -8,7 +8,6 @@ import type { PageContext } from '../context';
 import { age, courierName, postFields, shipmentLink, statusBadge, when, workflowLink } from '../format';
 import { html, qs, type Html } from '../html';
 import { page } from '../layout';
-import { listStuck } from '../shipment-list';
 import type { ConsoleWeb } from '../web';
 
 const filters = z.object({ courier: z.preprocess((v) => (v === '' ? undefined : v), z.enum(COURIER_IDS).optional()) });
@@ -34,7 +33,7 @@ export function mountStuck(r: Router, w: ConsoleWeb): void {
   r.get('/stuck', async (req, res) => {
     const f = filters.safeParse(req.query);
     if (!f.success) return w.problem(res, 400, 'Bad filter', 'Unknown courier.');
-    const items = await listStuck(w.d.cols, f.data.courier);
+    const items = await w.d.shipmentsRepo.stuck(f.data.courier);
     const ctx = w.ctx(res);
     const here = `${ctx.base}/stuck${qs({ courier: f.data.courier })}`;
     const body = html`<form class="filters card" method="get" action="${ctx.base}/stuck" role="search" aria-label="Filter stuck shipments">

@@ -2,7 +2,7 @@
 // the stuck list and the NDR queue. Shipments in flight, stuck or with an open NDR are all in the active
 // set (a few thousand entries at 100k shipments a year), so the stuck list and the NDR queue read only
 // that; finished shipments are in day buckets of their last write. Same items, order and cursors as
-// the plain queries they replace (ops-console/shipment-list.ts, ShipmentsRepo).
+// the plain queries they replace (ShipmentsRepo's …ByQuery).
 import type { CourierId } from '../../domain/events';
 import { isTerminal, type NdrReason, type ShipmentStatus } from '../../domain/status';
 import type { Collections } from '../collections';
