@@ -55,19 +55,31 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     },
   });
 
+  // Loads and checks every template now: a broken template stops the worker at start, not mid-shipment.
+  const notifier = createNotificationSender(config, { log });
   const storeWebhooks = storeWebhookWorkerDeps(
     mongo.db,
     box,
     { timeoutMs: config.STORE_WEBHOOK_TIMEOUT_MS, disableAfterHours: config.STORE_WEBHOOK_DISABLE_AFTER_HOURS },
     {
-      onDisabled: (endpointId, reason) => log.error({ endpointId, reason }, 'store webhook endpoint disabled: re-enable it in the ops console once the store fixed it'),
+      onDisabled: (endpoint, reason, orderId) => {
+        log.error({ endpointId: endpoint.id, reason }, 'store webhook endpoint disabled: re-enable it in the ops console once the store fixed it');
+        // The admin alert is best effort: the endpoint is disabled and shown as such in the console either way.
+        notifier
+          .dispatch({
+            channel: 'admin_email',
+            event: 'store_endpoint_disabled',
+            orderId,
+            data: { endpointUrl: endpoint.url, endpointId: endpoint.id, reason },
+            idempotencyKey: `store-endpoint-disabled:${endpoint.id}:${Date.now()}`,
+          })
+          .catch((e: unknown) => log.warn({ endpointId: endpoint.id, error: e instanceof Error ? e.message : String(e) }, 'the admin alert for a disabled store endpoint was not sent'));
+      },
       onAttempt: (endpointId, outcome, latencyMs) => metrics.storeDelivery(outcome, latencyMs),
     },
   );
   const stopRetention = startStoreEventRetention(storeWebhooks.feedStore, config.STORE_EVENTS_RETENTION_DAYS, (m, meta) => log.info(meta ?? {}, m));
 
-  // Loads and checks every template now: a broken template stops the worker at start, not mid-shipment.
-  const notifier = createNotificationSender(config, { log });
   const activities = createActivities({
     couriers,
     store: new MongoProjectionStore(mongo.cols),
