@@ -3,7 +3,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig } from './config';
-import { SettingsCourierRegistry, type CourierSettingsSource } from './infra/courier-registry';
+import { SettingsCourierClients, type CourierSettingsSource } from './couriers/clients';
 import { withDevSecrets } from './infra/dev-secrets';
 import { waitForTemporal } from './infra/temporal-connection';
 import { createLogger } from './lib/logger';
@@ -35,14 +35,14 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const metricsServer = config.WORKER_METRICS_PORT ? await serveMetrics(metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT }) : undefined;
   const observer = courierObserver(metrics);
 
-  const couriers = new SettingsCourierRegistry({
+  const couriers = new SettingsCourierClients({
     // The settings admins store through the API (secrets decrypted here, never logged).
     source: opts.settings ?? new CourierSettingsRepo(mongo.cols, new SecretBox(keysFromConfig(config))),
     mode: config.COURIER_MODE,
     production: config.NODE_ENV === 'production',
     simulatorHost: config.SIMULATOR_HOST,
     simulatorBasePort: config.SIMULATOR_BASE_PORT,
-    icarryJournal: new MongoBookingJournal(mongo.cols),
+    bookingJournal: (courier) => new MongoBookingJournal(mongo.cols, courier),
     deps: {
       now,
       observe: observer.observe,

@@ -3,7 +3,7 @@
 // (by _id only) once they are ready; the plain queries below are what they must match.
 import type { Filter } from 'mongodb';
 import { z } from 'zod';
-import { COURIER_IDS } from '../domain/events';
+import { courierIdSchema } from '../couriers/registry';
 import { SHIPMENT_STATUSES, TERMINAL_STATUSES } from '../domain/status';
 import type { Collections } from '../storage/collections';
 import { rmReady } from '../storage/read-models/read';
@@ -14,7 +14,7 @@ const blank = (v: unknown) => (v === '' ? undefined : v);
 
 export const shipmentFiltersSchema = z.object({
   status: z.preprocess(blank, z.enum(SHIPMENT_STATUSES).optional()),
-  courier: z.preprocess(blank, z.enum(COURIER_IDS).optional()),
+  courier: z.preprocess(blank, courierIdSchema.optional()),
   ndr: z.preprocess(blank, z.literal('open').optional()),
   stuck: z.preprocess(blank, z.literal('1').optional()),
   q: z.preprocess(blank, z.string().trim().max(100).optional()),

@@ -36,6 +36,7 @@ import { mapTrackedShipment, trackingUrlFor, type MappedShipment } from './track
 import { trackResponseSchema } from './vendor';
 
 export const DELHIVERY_BULK_TRACK_LIMIT = 50;
+export const DELHIVERY_CAPABILITIES: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: DELHIVERY_BULK_TRACK_LIMIT };
 
 export const CANCEL_NOTE =
   'Delhivery keeps a forward shipment cancelled before pickup as Manifested (it is simply never picked up); ' +
@@ -55,7 +56,7 @@ interface Sent {
 
 export class DelhiveryClient implements CourierClient {
   readonly id = 'delhivery' as const;
-  readonly capabilities: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: DELHIVERY_BULK_TRACK_LIMIT };
+  readonly capabilities: CourierCapabilities = DELHIVERY_CAPABILITIES;
   private readonly http: CourierHttp;
 
   constructor(

@@ -24,10 +24,11 @@ import { toTrackResult } from './tracking';
 import { serviceabilityResponse, trackResponse } from './vendor';
 
 export const BULK_TRACK_LIMIT = 50; // §1.2, §1.11
+export const SHIPROCKET_CAPABILITIES: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: BULK_TRACK_LIMIT };
 
 export class ShiprocketCourier implements CourierClient {
   readonly id = 'shiprocket' as const;
-  readonly capabilities: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: BULK_TRACK_LIMIT };
+  readonly capabilities: CourierCapabilities = SHIPROCKET_CAPABILITIES;
   private readonly api: ShiprocketApi;
 
   constructor(

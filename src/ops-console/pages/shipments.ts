@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Router } from 'express';
 import { orderIdSchema } from '../../api/schemas';
 import { ShipmentGatewayError } from '../../api/shipment-gateway';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIds } from '../../couriers/registry';
 import { SHIPMENT_STATUSES } from '../../domain/status';
 import type { ShipmentDoc } from '../../storage/types';
 import type { PageContext } from '../context';
@@ -55,7 +55,7 @@ function filtersForm(ctx: PageContext, f: ShipmentFilters): Html {
   <div class="field"><label for="f-status">Status</label><select id="f-status" name="status"><option value="">Any</option>
     ${SHIPMENT_STATUSES.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${words(s)}</option>`)}</select></div>
   <div class="field"><label for="f-courier">Courier</label><select id="f-courier" name="courier"><option value="">Any</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${f.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
+    ${courierIds().map((c) => html`<option value="${c}"${f.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
   <label class="check"><input type="checkbox" name="ndr" value="open"${f.ndr ? html` checked` : ''}> NDR open</label>
   <label class="check"><input type="checkbox" name="stuck" value="1"${f.stuck ? html` checked` : ''}> Stuck</label>
   <button type="submit">Apply filters</button>
