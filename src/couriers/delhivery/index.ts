@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { courierWebhookPath, defineCourier } from '../descriptor';
 import type { CourierClient, CourierDeps } from '../types';
-import { DELHIVERY_CAPABILITIES, DelhiveryClient } from './client';
+import { DELHIVERY_CAPABILITIES, DelhiveryCourier } from './courier';
 import { delhiveryConfigSchema, type DelhiveryConfigInput } from './config';
 import { DEFAULT_WEBHOOK_HEADER, delhiveryWebhook } from './webhook';
 
@@ -14,7 +14,7 @@ export { delhiveryWebhook } from './webhook';
 
 /** Validates the settings (throws a ZodError naming the bad field, never echoing the token) and builds the client. */
 export function createDelhiveryClient(config: DelhiveryConfigInput, deps: CourierDeps, http: { dispatcher?: Dispatcher } = {}): CourierClient {
-  return new DelhiveryClient(delhiveryConfigSchema.parse(config), deps, http);
+  return new DelhiveryCourier(delhiveryConfigSchema.parse(config), deps, http);
 }
 
 export const DELHIVERY_WEBHOOK_PATH = courierWebhookPath('delhivery');

@@ -17,10 +17,10 @@ import type {
   TrackResult,
 } from '../types';
 import type { BookingJournal, JournalEntry } from './booking-journal';
-import type { IcarryApi } from './client';
+import type { IcarryHttp } from './http';
 import type { IcarryConfig } from './config';
 import { bookingFields, bookingFromReply, scanEvents, serviceabilityFromReply, syncStatusEvent, syncStatuses } from './mapper';
-import { cancelReply, syncReply, trackReply } from './vendor-types';
+import { cancelReply, syncReply, trackReply } from './wire';
 
 /**
  * Shipment ids per api_shipment_status_sync call. IC-PDF states no limit (its example sends 3); the
@@ -40,7 +40,7 @@ export class IcarryCourier implements CourierClient {
 
   constructor(
     private readonly config: IcarryConfig,
-    private readonly api: IcarryApi,
+    private readonly api: IcarryHttp,
     private readonly deps: CourierDeps,
     private readonly journal: BookingJournal,
   ) {}

@@ -7,7 +7,7 @@ import { defineCourier } from '../descriptor';
 import type { CourierClient, CourierDeps } from '../types';
 import { IcarrySession } from './auth';
 import { type BookingJournal, MemoryBookingJournal } from './booking-journal';
-import { IcarryApi } from './client';
+import { IcarryHttp } from './http';
 import { type IcarryConfigInput, parseIcarryConfig } from './config';
 import { ICARRY_CAPABILITIES, IcarryCourier } from './courier';
 import { icarryCallbackUrlToken, icarryWebhook } from './webhook';
@@ -42,7 +42,7 @@ export function createIcarryClient(
   });
   const now = () => deps.now();
   session = new IcarrySession(cfg, transport, now);
-  const api = new IcarryApi(cfg, transport, session, now);
+  const api = new IcarryHttp(cfg, transport, session, now);
   return new IcarryCourier(cfg, api, deps, options.journal ?? new MemoryBookingJournal());
 }
 
