@@ -1,7 +1,7 @@
 // Response shapes, as zod, for the OpenAPI document only (handlers build responses from typed values).
 // Kept beside the request schemas so the document is generated from one vocabulary.
 import { z } from 'zod';
-import { courierIdSchema } from '../couriers/registry';
+import { courierIdSchema, courierProviderSchema } from '../couriers/registry';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../domain/status';
 import { ndrActionSchema } from './schemas';
 
@@ -144,7 +144,7 @@ export const courierSettingsResponse = z
   .object({
     courierId: courier,
     apiConfig: z.object({
-      provider: z.string().describe("a registered courier id, or 'manual'"),
+      provider: courierProviderSchema,
       enabled: z.boolean(),
       baseUrl: z.string().optional(),
       apiKey: secretState,

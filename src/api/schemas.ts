@@ -1,6 +1,6 @@
 // Request and response schemas: the same zod schemas validate requests and generate the OpenAPI document.
 import { z } from 'zod';
-import { courierDescriptor, courierIdSchema, isCourierId, listCouriers } from '../couriers/registry';
+import { courierDescriptor, courierIdSchema, courierProviderSchema, listCouriers } from '../couriers/registry';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../domain/status';
 
 export const orderIdSchema = z
@@ -136,12 +136,10 @@ export function courierFieldsSchema(courierId: string): z.ZodObject {
   return courierDescriptor(courierId).settings.fields.extend({ webhookScheme }).strict();
 }
 
-/** The courier a settings document is for, or 'manual' (no courier API: statuses are set by hand). */
-export const providerSchema = z.string().refine((p) => p === 'manual' || isCourierId(p), { message: "a registered courier id or 'manual'" });
 
 const apiConfigSchema = z
   .object({
-    provider: providerSchema,
+    provider: courierProviderSchema,
     enabled: z.boolean(),
     baseUrl: z.url({ protocol: /^https?$/ }).optional(),
     apiKey: secretInput,

@@ -69,3 +69,9 @@ export const courierIdSchema = z
   .string()
   .refine(isCourierId, { message: 'not a registered courier' })
   .meta({ id: 'CourierId', description: 'A registered courier id' });
+
+/** Whose API a courier's settings are for: the courier itself, or 'manual' (statuses set by hand). */
+export const courierProviderSchema = z
+  .string()
+  .refine((p) => p === 'manual' || isCourierId(p), { message: "a registered courier id or 'manual'" })
+  .meta({ id: 'CourierProvider', description: "A registered courier id, or 'manual'" });

@@ -28,6 +28,7 @@ export function buildOpenApiDocument(info: { version: string; serverUrl?: string
   schema(errorResponse, 'output');
   // Courier ids are checked against the registry when parsed; the document lists the ones registered now.
   if (components.CourierId) components.CourierId = { ...(components.CourierId as Json), type: 'string', enum: courierIds() };
+  if (components.CourierProvider) components.CourierProvider = { ...(components.CourierProvider as Json), type: 'string', enum: [...courierIds(), 'manual'] };
   return {
     openapi: '3.1.0',
     info: {
