@@ -9,5 +9,3 @@ import { BUILTIN_COURIERS, type BuiltinCourierId } from '../couriers/registry';
 export type SimulatorDefaults = NonNullable<CourierDescriptor['simulator']>['settings'] & { portOffset: number };
 
 export const SIMULATOR_DEFAULTS = Object.fromEntries(BUILTIN_COURIERS.map((c) => [c.id, { ...c.simulator!.settings, portOffset: c.simulator!.portOffset }])) as Record<BuiltinCourierId, SimulatorDefaults>;
-
-export { simulatorBaseUrl } from '../couriers/clients';

@@ -6,11 +6,11 @@ import { listCouriers } from '../../couriers/registry';
 import { WEBHOOK_PATHS } from '../../webhooks/endpoints';
 import * as res from '../response-schemas';
 import {
+  anyCourierSettingsBodySchema,
   batchSyncBodySchema,
   cancelBodySchema,
-  courierParamsSchema,
-  anyCourierSettingsBodySchema,
   courierFieldsSummary,
+  courierParamsSchema,
   inboxQuerySchema,
   listOrdersQuerySchema,
   manualStatusBodySchema,
@@ -57,8 +57,7 @@ const webhookRoute = (path: string, summary: string, description: string): Route
 });
 
 /** Every route, with the registered couriers' webhook routes and settings as they are when called. */
-export function apiRoutes(): RouteDoc[] {
-  return [
+export const apiRoutes = (): RouteDoc[] => [
   { method: 'get', path: '/healthz', tag: 'Health', summary: 'The process is alive', auth: 'none', ok: { status: 200, description: 'alive', schema: res.healthResponse } },
   { method: 'get', path: '/readyz', tag: 'Health', summary: 'Temporal and MongoDB answer', auth: 'none', ok: { status: 200, description: 'ready (503 when not)', schema: res.healthResponse }, errors: [503] },
   { method: 'get', path: '/openapi.json', tag: 'Docs', summary: 'This document', auth: 'none', ok: { status: 200, description: 'OpenAPI 3.1' } },
@@ -165,4 +164,3 @@ export function apiRoutes(): RouteDoc[] {
   ...listCouriers().flatMap((c) => c.webhook.routes.map((w) => webhookRoute(w.path, w.summary, w.description))),
   { ...webhookRoute(WEBHOOK_PATHS.generic, 'Any courier, by id', "The courier's own scheme, or Waybill's HMAC (`x-waybill-signature: t=…,v1=…`) when its settings say so."), params: courierParamsSchema },
 ];
-}
