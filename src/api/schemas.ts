@@ -136,7 +136,6 @@ export function courierFieldsSchema(courierId: string): z.ZodObject {
   return courierDescriptor(courierId).settings.fields.extend({ webhookScheme }).strict();
 }
 
-
 const apiConfigSchema = z
   .object({
     provider: courierProviderSchema,

@@ -1,8 +1,7 @@
 // The courier settings form: which inputs each courier has (read from the API's own validation schemas,
-// built from each courier's descriptor, so the console and PUT /api/admin/couriers/:id accept exactly the
-// same settings), and the form → PUT
-// body mapping. Secrets are write-only: an empty input keeps the stored value, "Clear" removes it, and
-// nothing the browser sent is ever rendered back into a secret input.
+// built from each courier's descriptor, so the console and PUT /api/admin/couriers/:id accept exactly
+// the same settings), and the form → PUT body mapping. Secrets are write-only: an empty input keeps the
+// stored value, "Clear" removes it, and nothing the browser sent is ever rendered back into a secret input.
 import { z } from 'zod';
 import { courierFieldsSchema, courierSettingsBodySchema } from '../api/schemas';
 import { courierDescriptor } from '../couriers/registry';
