@@ -3,7 +3,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig } from './config';
-import { SettingsCourierRegistry, type CourierSettingsSource } from './infra/courier-registry';
+import { SettingsCourierClients, type CourierSettingsSource } from './couriers/clients';
 import { withDevSecrets } from './infra/dev-secrets';
 import { waitForTemporal } from './infra/temporal-connection';
 import { createLogger } from './lib/logger';
@@ -37,14 +37,14 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const observer = courierObserver(metrics);
 
   const box = new SecretBox(keysFromConfig(config));
-  const couriers = new SettingsCourierRegistry({
+  const couriers = new SettingsCourierClients({
     // The settings admins store through the API (secrets decrypted here, never logged).
     source: opts.settings ?? new CourierSettingsRepo(mongo.cols, box),
     mode: config.COURIER_MODE,
     production: config.NODE_ENV === 'production',
     simulatorHost: config.SIMULATOR_HOST,
     simulatorBasePort: config.SIMULATOR_BASE_PORT,
-    icarryJournal: new MongoBookingJournal(mongo.cols),
+    bookingJournal: (courier) => new MongoBookingJournal(mongo.cols, courier),
     deps: {
       now,
       observe: observer.observe,

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { analyticsRouter } from '../analytics';
 import { loadConfig } from '../config';
 import type { CourierId } from '../domain/events';
-import { effectiveSettings } from '../infra/courier-registry';
+import { effectiveSettings } from '../couriers/clients';
 import { withDevSecrets } from '../infra/dev-secrets';
 import { createLogger } from '../lib/logger';
 import { opsConsoleRouter, opsSessionSecret } from '../ops-console';
@@ -27,7 +27,7 @@ import { createMetrics, metricsHandler } from '../lib/metrics';
 import { inboxSnapshot } from '../webhooks/inbox-metrics';
 import { createTrackingPage, trackingPageSettings } from '../tracking-page';
 import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
-import { COURIER_WEBHOOKS } from '../webhooks/modules';
+import { courierWebhooks } from '../webhooks/modules';
 import { createWebhookPipeline } from '../webhooks/pipeline';
 import { createApp } from './app';
 import { storeWebhooksService } from '../store-webhooks/compose';
@@ -67,7 +67,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
       inbox,
       awbs,
       gateway,
-      modules: COURIER_WEBHOOKS,
+      modules: courierWebhooks(),
       // A secret changed through the admin API applies to webhooks within 5 s.
       auth: cachedAuthSource(async (courier) => webhookAuthFor(courier, await webhookSettings(courier)), 5_000),
       log,

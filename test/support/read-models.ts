@@ -5,7 +5,8 @@ import { expect } from 'vitest';
 import { createProjectionActivities } from '../../src/activities/projection-activities';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { syncAnalytics } from '../../src/analytics/sync-analytics';
-import { COURIER_IDS } from '../../src/domain/events';
+import { courierIds } from '../../src/couriers/registry';
+import type { CourierId } from '../../src/domain/events';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../../src/domain/status';
 import type { Collections } from '../../src/storage/collections';
 import { OrdersRepo } from '../../src/storage/orders-repo';
@@ -77,7 +78,7 @@ const idsOf = <T extends { _id: string }>(w: { pages: T[][]; cursors: Array<stri
 /** Orders list: every filter the API offers, every page, read models vs the plain query. */
 export async function expectOrderListsMatch(cols: Collections, limit = 7): Promise<number> {
   const repo = new OrdersRepo(cols);
-  const filters = [{}, ...ORDER_STATUSES.map((status) => ({ status })), ...COURIER_IDS.map((courier) => ({ courier })), { status: 'delivered' as const, courier: 'delhivery' as const }, { status: 'shipped' as const, courier: 'icarry' as const }, { status: 'processing' as const, courier: 'shiprocket' as const }];
+  const filters = [{}, ...ORDER_STATUSES.map((status) => ({ status })), ...courierIds().map((courier) => ({ courier })), { status: 'delivered' as const, courier: 'delhivery' as const }, { status: 'shipped' as const, courier: 'icarry' as const }, { status: 'processing' as const, courier: 'shiprocket' as const }];
   let items = 0;
   for (const f of filters) {
     const fast = idsOf(await walk((cursor) => repo.list({ ...f, limit, ...(cursor ? { cursor } : {}) })));
@@ -93,7 +94,7 @@ export async function expectShipmentListsMatch(cols: Collections, limit = 7): Pr
   const filters: Array<Omit<ShipmentPageQuery, 'limit'>> = [
     {},
     ...SHIPMENT_STATUSES.map((status) => ({ status })),
-    ...COURIER_IDS.map((courier) => ({ courier })),
+    ...courierIds().map((courier) => ({ courier })),
     { status: 'delivered', courier: 'icarry' },
     { status: 'in_transit', courier: 'delhivery' },
     { ndrOpen: true },
@@ -107,7 +108,7 @@ export async function expectShipmentListsMatch(cols: Collections, limit = 7): Pr
     expect(fast, JSON.stringify(f)).toEqual(plain);
     items += plain.pages.flat().length;
   }
-  for (const courier of [undefined, ...COURIER_IDS]) {
+  for (const courier of [undefined, ...courierIds()]) {
     expect((await repo.stuck(courier)).map((s) => s._id)).toEqual((await repo.stuckByQuery(courier)).map((s) => s._id));
   }
   return items;
@@ -117,7 +118,7 @@ export async function expectNdrQueuesMatch(cols: Collections, now: number, limit
   const repo = new ShipmentsRepo(cols, () => now);
   const queries: Array<Omit<NdrQueueQuery, 'limit' | 'cursor'>> = [
     {},
-    ...COURIER_IDS.map((courier) => ({ courier })),
+    ...courierIds().map((courier) => ({ courier })),
     { reason: NDR_REASONS[0] },
     { minAttempts: 2 },
     { paymentMethod: 'cod' },
@@ -134,7 +135,7 @@ export async function expectNdrQueuesMatch(cols: Collections, now: number, limit
   return items;
 }
 
-export async function expectAnalyticsMatch(cols: Collections, now: number, ranges: Array<{ from: string; to: string; bucket?: 'day' | 'week'; courier?: (typeof COURIER_IDS)[number] }>, timeZone = 'Asia/Kolkata'): Promise<void> {
+export async function expectAnalyticsMatch(cols: Collections, now: number, ranges: Array<{ from: string; to: string; bucket?: 'day' | 'week'; courier?: CourierId }>, timeZone = 'Asia/Kolkata'): Promise<void> {
   for (const r of ranges) {
     const req = { from: r.from, to: r.to, bucket: r.bucket ?? 'day', syncWindowHours: 27, ...(r.courier ? { courier: r.courier } : {}) } as const;
     const fast = await syncAnalytics(cols, req, { timeZone, now: () => now, source: 'read-models' });

@@ -3,7 +3,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { orderIdSchema } from '../../api/schemas';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIdSchema, courierIds } from '../../couriers/registry';
 import type { NdrAction } from '../../domain/ndr';
 import { NDR_REASONS } from '../../domain/status';
 import { addDays, localDate } from '../../lib/calendar-dates';
@@ -18,7 +18,7 @@ import type { ConsoleWeb } from '../web';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const queueFilters = z.object({
-  courier: z.preprocess(blank, z.enum(COURIER_IDS).optional()),
+  courier: z.preprocess(blank, courierIdSchema.optional()),
   reason: z.preprocess(blank, z.enum(NDR_REASONS).optional()),
   cursor: z.preprocess(blank, z.string().max(300).optional()),
 });
@@ -77,7 +77,7 @@ export function mountNdr(r: Router, w: ConsoleWeb): void {
     const here = `${ctx.base}/ndr${qs({ courier: f.data.courier, reason: f.data.reason })}`;
     const body = html`<form class="filters card" method="get" action="${ctx.base}/ndr" role="search" aria-label="Filter the NDR queue">
   <div class="field"><label for="n-courier">Courier</label><select id="n-courier" name="courier"><option value="">Any</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
+    ${courierIds().map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
   <div class="field"><label for="n-reason">Reason</label><select id="n-reason" name="reason"><option value="">Any</option>
     ${NDR_REASONS.map((x) => html`<option value="${x}"${f.data.reason === x ? html` selected` : ''}>${words(x)}</option>`)}</select></div>
   <button type="submit">Apply filters</button>

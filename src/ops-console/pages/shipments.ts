@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { orderIdSchema } from '../../api/schemas';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIdSchema, courierIds } from '../../couriers/registry';
 import { SHIPMENT_STATUSES } from '../../domain/status';
 import { InvalidCursorError } from '../../lib/cursor';
 import { ShipmentGatewayError } from '../../shipments/gateway';
@@ -20,7 +20,7 @@ const blank = (v: unknown) => (v === '' ? undefined : v);
 /** The list's filters as the page's query string carries them. */
 const shipmentFiltersSchema = z.object({
   status: z.preprocess(blank, z.enum(SHIPMENT_STATUSES).optional()),
-  courier: z.preprocess(blank, z.enum(COURIER_IDS).optional()),
+  courier: z.preprocess(blank, courierIdSchema.optional()),
   ndr: z.preprocess(blank, z.literal('open').optional()),
   stuck: z.preprocess(blank, z.literal('1').optional()),
   q: z.preprocess(blank, z.string().trim().max(100).optional()),
@@ -84,7 +84,7 @@ function filtersForm(ctx: PageContext, f: ShipmentFilters): Html {
   <div class="field"><label for="f-status">Status</label><select id="f-status" name="status"><option value="">Any</option>
     ${SHIPMENT_STATUSES.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${words(s)}</option>`)}</select></div>
   <div class="field"><label for="f-courier">Courier</label><select id="f-courier" name="courier"><option value="">Any</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${f.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
+    ${courierIds().map((c) => html`<option value="${c}"${f.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
   <label class="check"><input type="checkbox" name="ndr" value="open"${f.ndr ? html` checked` : ''}> NDR open</label>
   <label class="check"><input type="checkbox" name="stuck" value="1"${f.stuck ? html` checked` : ''}> Stuck</label>
   <button type="submit">Apply filters</button>

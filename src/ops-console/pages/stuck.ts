@@ -2,7 +2,7 @@
 // flags them and has already forced a poll). "Sync now" asks the workflow to poll again at once.
 import type { Router } from 'express';
 import { z } from 'zod';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIdSchema, courierIds } from '../../couriers/registry';
 import type { ShipmentDoc } from '../../storage/types';
 import type { PageContext } from '../context';
 import { age, courierName, postFields, shipmentLink, statusBadge, when, workflowLink } from '../format';
@@ -10,7 +10,7 @@ import { html, qs, type Html } from '../html';
 import { page } from '../layout';
 import type { ConsoleWeb } from '../web';
 
-const filters = z.object({ courier: z.preprocess((v) => (v === '' ? undefined : v), z.enum(COURIER_IDS).optional()) });
+const filters = z.object({ courier: z.preprocess((v) => (v === '' ? undefined : v), courierIdSchema.optional()) });
 
 export function syncNowForm(ctx: PageContext, orderId: string, returnTo: string): Html {
   return html`<form method="post" action="${ctx.base}/shipments/${encodeURIComponent(orderId)}/refresh">${postFields(ctx, returnTo)}<button type="submit">Sync now<span class="vh"> order ${orderId}</span></button></form>`;
@@ -38,7 +38,7 @@ export function mountStuck(r: Router, w: ConsoleWeb): void {
     const here = `${ctx.base}/stuck${qs({ courier: f.data.courier })}`;
     const body = html`<form class="filters card" method="get" action="${ctx.base}/stuck" role="search" aria-label="Filter stuck shipments">
   <div class="field"><label for="s-courier">Courier</label><select id="s-courier" name="courier"><option value="">Any</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
+    ${courierIds().map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
   <button type="submit">Apply filters</button>
 </form>
 ${
