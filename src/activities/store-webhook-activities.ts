@@ -4,7 +4,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { StoreEvent, StoreEventType } from '../domain/store-events';
-import { attemptDelivery } from '../store-webhooks/deliver';
+import { attemptDelivery } from '../store-webhooks/attempt';
 import type { StoreEventFeedWriter } from '../store-webhooks/feed-writer';
 import type { StoreEndpointsRepo } from '../storage/store-endpoints-repo';
 import type { ActivityDeps } from './deps';

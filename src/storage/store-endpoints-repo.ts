@@ -36,20 +36,10 @@ export interface StoreEndpointDoc {
 }
 
 /** What the API and the console show: never a secret. */
-export interface StoreEndpointView {
+export type StoreEndpointView = Omit<StoreEndpointDoc, '_id' | 'secrets'> & {
   id: string;
-  url: string;
-  description?: string;
-  eventTypes: StoreEventType[];
   secrets: Array<{ id: string; createdAt: string; expiresAt?: string }>;
-  enabled: boolean;
-  disabledAt?: string;
-  disabledReason?: string;
-  createdAt: string;
-  updatedAt: string;
-  updatedBy: string;
-  health: StoreEndpointHealth;
-}
+};
 
 /** What the delivery activity needs: the secrets in clear (memory only: never log or return it). */
 export interface DecryptedStoreEndpoint {
