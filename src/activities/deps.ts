@@ -3,7 +3,7 @@
 import type { CourierClients } from '../couriers/clients';
 import type { CourierId } from '../couriers/types';
 import type { NotificationLedger, ProjectionStore } from '../storage/types';
-import type { NotificationSender } from './notification-sender';
+import type { NotificationSender } from './notification-port';
 import type { RateLimit } from './rate-limiter';
 import type { StoreWebhookDeps } from './store-webhook-activities';
 

@@ -20,8 +20,8 @@ export function createActivities(deps: ActivityDeps) {
 export type ShipmentActivities = ReturnType<typeof createActivities>;
 export type { ActivityConfig, ActivityDeps, ActivityLog, ActivityMetrics } from './deps';
 export { DEFAULT_ACTIVITY_CONFIG } from './deps';
-export type { NotificationSender, OutgoingMessage } from './notification-sender';
-export { LoggingNotificationSender } from './notification-sender';
+export type { NotificationSender, OutgoingMessage } from './notification-port';
+export { LoggingNotificationSender } from './notification-port';
 export { FAILURE_TYPES } from './failures';
 export type { DeliverStoreEventInput, DeliverStoreEventResult, StoreWebhookDeps } from './store-webhook-activities';
 export type * from './types';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationSender as ActivityNotificationSender } from '../../src/activities/notification-sender';
+import type { NotificationSender as ActivityNotificationSender } from '../../src/activities/notification-port';
 import { ConfigError, loadConfig } from '../../src/config';
 import { NOTIFICATION_FAILURE_TYPES, toActivityFailure } from '../../src/notifications/activity-failure';
 import { NotificationError, NotificationSkipped } from '../../src/notifications/errors';
