@@ -18,11 +18,12 @@ import {
   orderParamsSchema,
   shipBodySchema,
 } from '../schemas';
+import { STORE_WEBHOOK_ROUTES } from './store-events';
 
 export type Auth = 'admin' | 'courier' | 'none';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express syntax (`:id`). */
   path: string;
   tag: string;
@@ -164,4 +165,6 @@ export const ROUTES: RouteDoc[] = [
   webhookRoute(WEBHOOK_PATHS.icarryStatus, 'iCarry status callback', 'Auth: the API key iCarry sends as `token` in the body.'),
   webhookRoute(WEBHOOK_PATHS.icarryNdr, 'iCarry daily NDR batch', 'One delivery can carry many AWBs.'),
   { ...webhookRoute(WEBHOOK_PATHS.generic, 'Any courier, by id', "The courier's own scheme, or Waybill's HMAC (`x-waybill-signature: t=…,v1=…`) when its settings say so."), params: courierParamsSchema },
+
+  ...STORE_WEBHOOK_ROUTES,
 ];
