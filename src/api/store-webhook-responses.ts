@@ -111,14 +111,11 @@ export const storeEventBodySchema = z.discriminatedUnion(
 );
 
 /** An event as GET /api/events lists it (`occurredAt` where the webhook body says `timestamp`). */
+function feedEventSchemaFor<T extends StoreEventType>(type: T) {
+  return z.looseObject({ ...common, type: z.literal(type), occurredAt: isoTime.describe('when the change happened'), data: STORE_EVENT_DATA_SCHEMAS[type] });
+}
 export const storeEventSchema = z
-  .discriminatedUnion(
-    'type',
-    STORE_EVENT_TYPES.map((t) => z.looseObject({ ...common, type: z.literal(t), occurredAt: isoTime.describe('when the change happened'), data: STORE_EVENT_DATA_SCHEMAS[t] })) as unknown as [
-      z.ZodObject<{ type: z.ZodLiteral<string> }>,
-      ...Array<z.ZodObject<{ type: z.ZodLiteral<string> }>>,
-    ],
-  )
+  .discriminatedUnion('type', STORE_EVENT_TYPES.map((t) => feedEventSchemaFor(t)) as unknown as [ReturnType<typeof feedEventSchemaFor>, ...Array<ReturnType<typeof feedEventSchemaFor>>])
   .meta({ id: 'StoreEvent' });
 
 const health = z.object({
