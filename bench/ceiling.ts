@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { mapLimit } from '../src/api/services/map-limit';
+import { mapLimit } from '../src/lib/map-limit';
 import { startProcess, type ManagedProcess } from '../src/infra/processes';
 import { cpuBetween, snapshot } from './lib/proc-stats';
 import { startDevServer, waitForPoller } from './lib/procs';

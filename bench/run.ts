@@ -38,6 +38,7 @@ export const BENCHES: Record<string, Bench> = {
   scale: lazy('./scale', '5. scale: N open workflows (--shipments 10000): worker RSS, poll timer lag, webhook latency'),
   startup: lazy('./startup', '6. start-up: `npm start` to ready'),
   'history-cost': script('history-cost.ts', 'history-cost (bench/history-cost.ts)', 'history events per shipment: retry poller vs naive timer loop (part of `cost`)'),
+  'store-events': lazy('./store-events', "store events: added cost per courier webhook, events/s to a local receiver, ingestion with the store's receiver down vs up"),
   'ops-queries': lazy('./ops-queries', 'ops and analytics queries with a year of data (--orders 100000): p50/p95 over HTTP'),
   'webhook-latency': script('webhook-latency.ts', 'webhook latency, closed loop (bench/webhook-latency.ts)', 'webhook → 200 and webhook → status in MongoDB, N shipments in flight'),
 };

@@ -13,7 +13,7 @@
 //
 // 1. bulk, N − api − fast, at the default poll cadence (hours: none falls due during the run), and
 // 2. fast, polling every `fast-minutes` (options.pollMinutes; the ship endpoint takes no options),
-//    both started `concurrency` at a time through TemporalShipmentGateway.ship (src/api/shipment-gateway.ts,
+//    both started `concurrency` at a time through TemporalShipmentGateway.ship (src/shipments/gateway.ts,
 //    the API's one door into Temporal: update-with-start, as POST /api/orders/:id/ship runs it) with the
 //    request the API builds from an order, notifications off. The bulk goes first; with
 //    `--open-minutes M` opening it stops after M minutes and the run goes on with what is open. Not
@@ -48,9 +48,9 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { request as http } from 'undici';
 import { DEFAULT_ACTIVITY_CONFIG } from '../src/activities';
-import { ShipmentGatewayError } from '../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../src/shipments/gateway';
 import { shipmentRequestFor } from '../src/domain/shipment-request';
-import { mapLimit } from '../src/api/services/map-limit';
+import { mapLimit } from '../src/lib/map-limit';
 import { OrdersRepo } from '../src/storage/orders-repo';
 import type { ShipmentInput } from '../src/workflows/shipment/contract';
 import { ADMIN_TOKEN, sampleOrder } from '../test/support/api';

@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { request as http } from 'undici';
 import { delhiveryWebhook } from '../src/couriers/delhivery';
-import { mapLimit } from '../src/api/services/map-limit';
+import { mapLimit } from '../src/lib/map-limit';
 import { startFerretDb } from '../src/infra/ferretdb';
 import { freePort, type ManagedProcess } from '../src/infra/processes';
 import { waitForTemporal } from '../src/infra/temporal-connection';

@@ -11,8 +11,9 @@ import { join, resolve } from 'node:path';
 import express from 'express';
 import pino from 'pino';
 import { chromium, type Page } from 'playwright-core';
-import type { ShipmentGateway } from '../src/api/shipment-gateway';
-import { COURIER_IDS, type CourierId, type EventSource } from '../src/domain/events';
+import type { ShipmentGateway } from '../src/shipments/gateway';
+import type { CourierId, EventSource } from '../src/domain/events';
+import { courierIds } from '../src/couriers/registry';
 import { ORDER_STATUS_FOR, type NdrReason, type ShipmentStatus } from '../src/domain/status';
 import { startFerretDb } from '../src/infra/ferretdb';
 import { freePort } from '../src/infra/processes';
@@ -77,7 +78,7 @@ function seed(): Seeded {
   const out: Seeded = { shipments: [], events: [], orders: [] };
   let n = 4000;
   const event = (orderId: string, courier: CourierId, status: ShipmentStatus, at: number, code: string, label: string, location: string) => {
-    const webhook = rand() < WEBHOOK_SHARE[courier];
+    const webhook = rand() < (WEBHOOK_SHARE[courier] ?? 0.5);
     const latency = webhook ? between(4, 120) * 1000 : between(15, 300) * 60_000;
     const e: TrackingEventDoc = {
       _id: `${orderId}:${code}:${at}`,
@@ -101,7 +102,7 @@ function seed(): Seeded {
 
   // Two weeks of finished shipments: booked, in transit, then delivered (some after an NDR) or returned.
   for (let day = 16; day >= 1; day--) {
-    for (const courier of COURIER_IDS) {
+    for (const courier of courierIds()) {
       const count = Math.round(between(4, 9));
       for (let i = 0; i < count; i++) {
         const id = `ORD-${++n}`;

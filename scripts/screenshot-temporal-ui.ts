@@ -19,8 +19,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import express from 'express';
 import { chromium, type Page } from 'playwright-core';
 import { createActivities, LoggingNotificationSender } from '../src/activities';
-import { TemporalShipmentGateway } from '../src/api/shipment-gateway';
-import { SettingsCourierRegistry } from '../src/infra/courier-registry';
+import { TemporalShipmentGateway } from '../src/shipments/gateway';
+import { SettingsCourierClients } from '../src/couriers/clients';
 import { startFerretDb } from '../src/infra/ferretdb';
 import { freePort, type ManagedProcess } from '../src/infra/processes';
 import { waitForTemporal } from '../src/infra/temporal-connection';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const now = () => Date.now();
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     const activities = createActivities({
-      couriers: new SettingsCourierRegistry({
+      couriers: new SettingsCourierClients({
         source: { resolve: async (c) => (c === 'delhivery' ? settings : null) },
         mode: 'live',
         production: false,

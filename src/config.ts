@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DEFAULT_MONGO_POOL_SIZE } from './storage/mongo';
 import { DEFAULT_TRACK_BATCH_WINDOW_MS } from './activities/deps';
+import { courierIdSchema } from './couriers/registry';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -79,7 +80,7 @@ export const configSchema = z.object({
    * fails loudly; live: never the simulators; simulator: always the simulators (demos, docker-compose).
    */
   COURIER_MODE: z.enum(['auto', 'live', 'simulator']).default('auto'),
-  /** Where the courier simulators listen: shiprocket on the base port, delhivery +1, icarry +2. */
+  /** Where the courier simulators listen: each courier's on the base port plus its offset (shiprocket +0, delhivery +1, icarry +2). */
   SIMULATOR_HOST: z.string().default('127.0.0.1'),
   SIMULATOR_BASE_PORT: port.default(4100),
   /** Divides the simulators' scripted delays: 3600 plays an hour of courier time per second. */
@@ -92,7 +93,7 @@ export const configSchema = z.object({
   /** Pincode of the pickup warehouse: serviceability is checked from here (ICARRY_PICKUP_PINCODE in the store). */
   PICKUP_PINCODE: z.string().regex(/^[1-9]\d{5}$/, 'a 6-digit pincode').default('560068'),
   /** Courier used when the ship request names none (the store ships with iCarry today). */
-  DEFAULT_COURIER: z.enum(['shiprocket', 'delhivery', 'icarry']).default('icarry'),
+  DEFAULT_COURIER: courierIdSchema.default('icarry'),
   /** Weight used for an item whose weight string cannot be parsed ("500g", "1kg"); 0 makes it an error. */
   DEFAULT_ITEM_WEIGHT_GRAMS: z.coerce.number().int().min(0).default(500),
 

@@ -3,7 +3,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig } from './config';
-import { SettingsCourierRegistry, type CourierSettingsSource } from './infra/courier-registry';
+import { SettingsCourierClients, type CourierSettingsSource } from './couriers/clients';
 import { withDevSecrets } from './infra/dev-secrets';
 import { waitForTemporal } from './infra/temporal-connection';
 import { createLogger } from './lib/logger';
@@ -37,14 +37,14 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
   const observer = courierObserver(metrics);
 
   const box = new SecretBox(keysFromConfig(config));
-  const couriers = new SettingsCourierRegistry({
+  const couriers = new SettingsCourierClients({
     // The settings admins store through the API (secrets decrypted here, never logged).
     source: opts.settings ?? new CourierSettingsRepo(mongo.cols, box),
     mode: config.COURIER_MODE,
     production: config.NODE_ENV === 'production',
     simulatorHost: config.SIMULATOR_HOST,
     simulatorBasePort: config.SIMULATOR_BASE_PORT,
-    icarryJournal: new MongoBookingJournal(mongo.cols),
+    bookingJournal: (courier) => new MongoBookingJournal(mongo.cols, courier),
     deps: {
       now,
       observe: observer.observe,
@@ -55,19 +55,31 @@ export async function startWorker(opts: { settings?: CourierSettingsSource } = {
     },
   });
 
+  // Loads and checks every template now: a broken template stops the worker at start, not mid-shipment.
+  const notifier = createNotificationSender(config, { log });
   const storeWebhooks = storeWebhookWorkerDeps(
     mongo.db,
     box,
     { timeoutMs: config.STORE_WEBHOOK_TIMEOUT_MS, disableAfterHours: config.STORE_WEBHOOK_DISABLE_AFTER_HOURS },
     {
-      onDisabled: (endpointId, reason) => log.error({ endpointId, reason }, 'store webhook endpoint disabled: re-enable it in the ops console once the store fixed it'),
+      onDisabled: (endpoint, reason, orderId) => {
+        log.error({ endpointId: endpoint.id, reason }, 'store webhook endpoint disabled: re-enable it in the ops console once the store fixed it');
+        // The admin alert is best effort: the endpoint is disabled and shown as such in the console either way.
+        notifier
+          .dispatch({
+            channel: 'admin_email',
+            event: 'store_endpoint_disabled',
+            orderId,
+            data: { endpointUrl: endpoint.url, endpointId: endpoint.id, reason },
+            idempotencyKey: `store-endpoint-disabled:${endpoint.id}:${Date.now()}`,
+          })
+          .catch((e: unknown) => log.warn({ endpointId: endpoint.id, error: e instanceof Error ? e.message : String(e) }, 'the admin alert for a disabled store endpoint was not sent'));
+      },
       onAttempt: (endpointId, outcome, latencyMs) => metrics.storeDelivery(outcome, latencyMs),
     },
   );
   const stopRetention = startStoreEventRetention(storeWebhooks.feedStore, config.STORE_EVENTS_RETENTION_DAYS, (m, meta) => log.info(meta ?? {}, m));
 
-  // Loads and checks every template now: a broken template stops the worker at start, not mid-shipment.
-  const notifier = createNotificationSender(config, { log });
   const activities = createActivities({
     couriers,
     store: new MongoProjectionStore(mongo.cols),

@@ -2,7 +2,7 @@
 // POST /api/orders/:id/ship. Shared by the in-process stack (stack.ts) and the process stack (procs.ts).
 import { performance } from 'node:perf_hooks';
 import { request as http } from 'undici';
-import { mapLimit } from '../../src/api/services/map-limit';
+import { mapLimit } from '../../src/lib/map-limit';
 import { sampleOrder } from '../../test/support/api';
 import { say } from './report';
 

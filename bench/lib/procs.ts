@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { request } from 'undici';
-import { mapLimit } from '../../src/api/services/map-limit';
+import { mapLimit } from '../../src/lib/map-limit';
 import { CONFIG_VARIABLES } from '../../src/config';
 import { startFerretDb } from '../../src/infra/ferretdb';
 import { freePort, startProcess, waitForPort, type ManagedProcess } from '../../src/infra/processes';
@@ -50,6 +50,8 @@ export interface ProcStack {
   mongoUri: string;
   dbName: string;
   apiUrl: string;
+  /** Bearer token for the API's admin routes. */
+  adminToken: string;
   webhookUrl: string;
   webhookHeaders: Record<string, string>;
   metricsUrls: { api: string; worker: string; temporal: string };
@@ -239,6 +241,7 @@ export async function startProcStack(o: ProcStackOptions): Promise<ProcStack> {
       mongoUri,
       dbName,
       apiUrl,
+      adminToken,
       webhookUrl: `${apiUrl}${WEBHOOK_PATHS.delhivery}`,
       webhookHeaders: { 'content-type': 'application/json', authorization: `Bearer ${SIMULATOR_DEFAULTS.delhivery.webhookSecret}` },
       metricsUrls: { api: `${apiUrl}/metrics`, worker: `http://127.0.0.1:${workerMetricsPort}/metrics`, temporal: dev.metricsUrl },

@@ -16,7 +16,15 @@ export class PushSource {
   private n = 0;
   private readonly base = Date.now() - 20 * 86_400_000;
 
-  constructor(private readonly shipments: readonly Booked[]) {
+  /**
+   * `moving`: scans alternate between in transit and out for delivery (a reattempt loop the status
+   * machine allows), so every push moves the status and tells the store; by default every push is an
+   * in-transit hub scan that changes nothing but the timeline, as most couriers' scans do.
+   */
+  constructor(
+    private readonly shipments: readonly Booked[],
+    private readonly mode: 'hub-scans' | 'moving' = 'hub-scans',
+  ) {
     if (shipments.length === 0) throw new Error('no shipments to push scans for');
   }
 
@@ -30,10 +38,13 @@ export class PushSource {
     const { orderId, awb } = this.shipments[i % this.shipments.length]!;
     const seq = Math.floor(i / this.shipments.length);
     const at = new Date(this.base + seq * 1000).toISOString().replace('Z', '');
+    const ofd = this.mode === 'moving' && seq % 2 === 1;
     const body = JSON.stringify({
       Shipment: {
-        Status: { Status: 'In Transit', StatusDateTime: at, StatusType: 'UD', StatusLocation: `Hub_${seq % 97} (Maharashtra)`, Instructions: 'Shipment in transit' },
-        NSLCode: 'X-PIOM',
+        Status: ofd
+          ? { Status: 'Dispatched', StatusDateTime: at, StatusType: 'UD', StatusLocation: `Hub_${seq % 97} (Maharashtra)`, Instructions: 'Out for delivery' }
+          : { Status: 'In Transit', StatusDateTime: at, StatusType: 'UD', StatusLocation: `Hub_${seq % 97} (Maharashtra)`, Instructions: 'Shipment in transit' },
+        NSLCode: ofd ? 'X-DDD3FD' : 'X-PIOM',
         ReferenceNo: orderId,
         AWB: awb,
       },

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
-import type { ShipmentGateway } from '../../src/api/shipment-gateway';
+import type { ShipmentGateway } from '../../src/shipments/gateway';
 import { brandPalette } from '../../src/tracking-page/color';
 import { createTrackingPage } from '../../src/tracking-page/router';
 import type { TrackingStore } from '../../src/tracking-page/source';

@@ -1,6 +1,6 @@
 // Everything the shipment activities need from the outside world, injected by the worker (real
 // couriers, MongoDB, providers) or by tests (fakes, simulators) through the same door.
-import type { CourierRegistry } from '../couriers/registry';
+import type { CourierClients } from '../couriers/clients';
 import type { CourierId } from '../couriers/types';
 import type { NotificationLedger, ProjectionStore } from '../storage/types';
 import type { NotificationSender } from './notification-sender';
@@ -64,7 +64,7 @@ export interface ActivityMetrics {
 }
 
 export interface ActivityDeps {
-  couriers: CourierRegistry;
+  couriers: CourierClients;
   store: ProjectionStore;
   ledger: NotificationLedger;
   sender: NotificationSender;

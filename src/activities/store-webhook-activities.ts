@@ -24,8 +24,8 @@ export interface StoreWebhookDeps {
   fetch?: typeof fetch;
   /** Backoff between attempts of one delivery: first wait, doubling up to the longest (default 5 s → 10 min). */
   retry?: { initialMs: number; maxMs: number };
-  /** An endpoint was disabled (gone, or failing for days): tell the admins. */
-  onDisabled?(endpointId: string, reason: string): void;
+  /** An endpoint was disabled (gone, or failing for days) while taking `orderId`'s event: tell the admins. */
+  onDisabled?(endpoint: { id: string; url: string }, reason: string, orderId: string): void;
   onAttempt?(endpointId: string, outcome: 'delivered' | 'failed' | 'gone' | 'skipped', latencyMs: number): void;
 }
 
@@ -113,7 +113,7 @@ export function createStoreWebhookActivities(deps: ActivityDeps) {
         const reason = 'the endpoint answered 410 Gone';
         await sw.endpoints.recordAttempt(endpointId, ref, { status: 'gone', statusCode: 410, latencyMs: r.latencyMs, error: reason });
         await sw.endpoints.disable(endpointId, reason);
-        sw.onDisabled?.(endpointId, reason);
+        sw.onDisabled?.({ id: endpointId, url: endpoint.url }, reason, event.orderId);
         deps.log?.warn('store webhook endpoint disabled', { endpointId, reason });
         return { outcome: 'gone', reason };
       }
@@ -123,7 +123,7 @@ export function createStoreWebhookActivities(deps: ActivityDeps) {
       if (!replay && failingFor >= (sw.disableAfterMs ?? DEFAULT_STORE_DISABLE_AFTER_MS)) {
         const reason = `failing since ${health?.failingSince} without a success (last: ${r.error})`;
         await sw.endpoints.disable(endpointId, reason);
-        sw.onDisabled?.(endpointId, reason);
+        sw.onDisabled?.({ id: endpointId, url: endpoint.url }, reason, event.orderId);
         deps.log?.warn('store webhook endpoint disabled', { endpointId, reason });
         return { outcome: 'disabled', reason };
       }

@@ -1,9 +1,9 @@
 // The analytics query, shared by GET /api/analytics and the console's analytics page. Dates are local
 // calendar days in the store's time zone, both included; omitted, the range is the last 30 days.
 import { z } from 'zod';
-import { COURIER_IDS } from '../domain/events';
+import { courierIdSchema } from '../couriers/registry';
 import type { SyncAnalyticsRequest } from './sync-analytics';
-import { addDays, daysBetween, isCalendarDate, localDate } from './time-buckets';
+import { addDays, daysBetween, isCalendarDate, localDate } from '../lib/calendar-dates';
 
 export const DEFAULT_RANGE_DAYS = 30;
 /** One year of days (or 53 weeks) per request keeps a report to a few thousand rows. */
@@ -23,7 +23,7 @@ export function analyticsQuerySchema(timeZone: string, now: number) {
     .object({
       from: day,
       to: day,
-      courier: z.preprocess((v) => (v === 'all' ? undefined : blank(v)), z.enum(COURIER_IDS).optional()),
+      courier: z.preprocess((v) => (v === 'all' ? undefined : blank(v)), courierIdSchema.optional()),
       bucket: z.preprocess(blank, z.enum(['day', 'week']).default('day')),
       format: z.preprocess(blank, z.enum(['json', 'csv']).default('json')),
       syncWindowHours: z.preprocess(blank, z.coerce.number().int().min(1).max(168).default(DEFAULT_SYNC_WINDOW_HOURS)),

@@ -2,14 +2,16 @@
 // Waybill (webhook or poll, and how late), whether live shipments are in sync, and how shipments end
 // (delivered, NDR recovered, RTO) and how long delivery took. Served by GET /api/analytics and the ops
 // console's analytics page; definitions in docs/ops-console.md.
-import { COURIER_IDS, type CourierId } from '../domain/events';
+import type { CourierId } from '../domain/events';
+import { courierIds } from '../couriers/registry';
 import type { Collections } from '../storage/collections';
 import { rmReady } from '../storage/read-models/read';
 import { readAppliedEvents, readLiveCounts, readOutcomes, type LiveCounts } from './facts';
 import { readFactsFromReadModels, readLiveCountsFromReadModels, slotAligned } from './read-model-facts';
 import { PeriodAccumulator, type PeriodMetrics } from './metrics';
 import { ratio } from './percentile';
-import { bucketIndex, buckets, localMidnight, addDays, type BucketSize } from './time-buckets';
+import { addDays, localMidnight } from '../lib/calendar-dates';
+import { bucketIndex, buckets, type BucketSize } from './time-buckets';
 
 export interface SyncAnalyticsRequest {
   /** First and last local calendar day, YYYY-MM-DD, both included. */
@@ -70,7 +72,7 @@ export async function syncAnalytics(cols: Collections, req: SyncAnalyticsRequest
   const now = (o.now ?? Date.now)();
   const periods = buckets(req.from, req.to, req.bucket, o.timeZone);
   const range = { startsAt: localMidnight(req.from, o.timeZone), endsAt: localMidnight(addDays(req.to, 1), o.timeZone), courier: req.courier };
-  const keys: CourierKey[] = req.courier ? [req.courier] : [...COURIER_IDS, 'all'];
+  const keys: CourierKey[] = req.courier ? [req.courier] : [...courierIds(), 'all'];
 
   // acc[period][courier]; the last "period" is the whole range.
   const acc = [...periods, null].map(() => new Map(keys.map((k) => [k, new PeriodAccumulator()] as const)));

@@ -1,5 +1,9 @@
-// The closed set of errors a handler may throw; the one error middleware maps each to a status.
-import type { GatewayErrorKind, ShipmentGatewayError } from './shipment-gateway';
+// The closed set of errors a handler may throw, and what the one error middleware maps to them: the
+// shipment services' ShipmentError and the gateway's ShipmentGatewayError (src/shipments), a page
+// cursor's InvalidCursorError (src/lib/cursor.ts); anything else is a 500.
+import type { InvalidCursorError } from '../lib/cursor';
+import type { ShipmentError } from '../shipments/errors';
+import type { GatewayErrorKind, ShipmentGatewayError } from '../shipments/gateway';
 
 export type ApiErrorCode =
   | 'validation_failed'
@@ -60,4 +64,14 @@ const FROM_GATEWAY: Record<GatewayErrorKind, ApiErrorCode> = {
 /** Temporal's answers, as the gateway classified them, in HTTP terms. */
 export function fromGatewayError(e: ShipmentGatewayError): ApiError {
   return new ApiError(FROM_GATEWAY[e.kind], e.message, undefined, e.kind === 'unavailable' ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+}
+
+/** The shipment services' refusals (order not found, not shippable, booking refused): same code, same details. */
+export function fromShipmentError(e: ShipmentError): ApiError {
+  return new ApiError(e.code, e.message, e.details);
+}
+
+/** A page cursor that does not decode is the caller's mistake: 400. */
+export function fromInvalidCursor(e: InvalidCursorError): ApiError {
+  return new ApiError('validation_failed', e.message);
 }

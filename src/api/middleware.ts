@@ -3,10 +3,12 @@ import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Respon
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { safeEqual } from '../couriers/common/hmac';
+import { InvalidCursorError } from '../lib/cursor';
+import { ShipmentError } from '../shipments/errors';
+import { ShipmentGatewayError } from '../shipments/gateway';
 import { isMongoUnavailable } from '../storage/mongo';
-import { ApiError, databaseUnavailable, fromGatewayError } from './errors';
+import { ApiError, databaseUnavailable, fromGatewayError, fromInvalidCursor, fromShipmentError } from './errors';
 import { idempotencyKeySchema } from './schemas';
-import { ShipmentGatewayError } from './shipment-gateway';
 import { StoreWebhookError } from '../store-webhooks/service';
 
 /** Wraps an async handler so a rejection reaches the error middleware (Express 5 does this too; explicit is clearer). */
@@ -59,6 +61,8 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof ShipmentGatewayError) e = fromGatewayError(err);
+    else if (err instanceof ShipmentError) e = fromShipmentError(err);
+    else if (err instanceof InvalidCursorError) e = fromInvalidCursor(err);
     else if (err instanceof StoreWebhookError) e = new ApiError(err.kind === 'not_found' ? 'not_found' : 'validation_failed', err.message);
     else if (isMongoUnavailable(err)) e = databaseUnavailable();
     else if (isBodyParserError(err)) {

@@ -1,11 +1,11 @@
 // Response shapes, as zod, for the OpenAPI document only (handlers build responses from typed values).
 // Kept beside the request schemas so the document is generated from one vocabulary.
 import { z } from 'zod';
-import { COURIER_IDS } from '../domain/events';
+import { courierIdSchema, courierProviderSchema } from '../couriers/registry';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../domain/status';
 import { ndrActionSchema } from './schemas';
 
-const courier = z.enum(COURIER_IDS);
+const courier = courierIdSchema;
 const shipmentStatus = z.enum(SHIPMENT_STATUSES);
 const orderStatus = z.enum(ORDER_STATUSES);
 const isoTime = z.string().describe('ISO-8601 UTC');
@@ -144,7 +144,7 @@ export const courierSettingsResponse = z
   .object({
     courierId: courier,
     apiConfig: z.object({
-      provider: z.enum([...COURIER_IDS, 'manual']),
+      provider: courierProviderSchema,
       enabled: z.boolean(),
       baseUrl: z.string().optional(),
       apiKey: secretState,

@@ -1,6 +1,6 @@
 // Request and response schemas: the same zod schemas validate requests and generate the OpenAPI document.
 import { z } from 'zod';
-import { COURIER_IDS } from '../domain/events';
+import { courierDescriptor, courierIdSchema, courierProviderSchema, listCouriers } from '../couriers/registry';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../domain/status';
 
 export const orderIdSchema = z
@@ -53,18 +53,18 @@ export const orderInputSchema = z
   .refine((o) => o.paymentMethod === 'prepaid' || o.codAmount !== undefined, { message: 'codAmount is required for COD orders', path: ['codAmount'] });
 export type OrderInput = z.infer<typeof orderInputSchema>;
 
-export const shipBodySchema = z.object({ courierId: z.enum(COURIER_IDS).optional() }).strict();
+export const shipBodySchema = z.object({ courierId: courierIdSchema.optional() }).strict();
 
 export const listOrdersQuerySchema = z
   .object({
     status: z.enum(ORDER_STATUSES).optional(),
-    courier: z.enum(COURIER_IDS).optional(),
+    courier: courierIdSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
   })
   .strict();
 
-export const courierIdSchema = z.enum(COURIER_IDS);
+export { courierIdSchema };
 export const orderParamsSchema = z.object({ id: orderIdSchema });
 export const courierParamsSchema = z.object({ courierId: courierIdSchema });
 
@@ -129,45 +129,16 @@ export const ndrQuerySchema = z
 // Courier settings. Secrets are write-only: omit to keep, null to clear, a string to replace.
 
 const secretInput = z.string().min(1).max(1000).nullable().optional();
-const digits = z.string().regex(/^\d+$/, 'digits only');
-const pincode6 = z.string().regex(/^\d{6}$/, 'a 6-digit pincode');
 const webhookScheme = z.enum(['courier', 'hmac-sha256']).optional().describe("'hmac-sha256' switches this courier's webhooks to Waybill's generic HMAC scheme");
 
-/** Per courier: the non-secret fields its client and webhooks need, and which are required when enabled. */
-export const COURIER_FIELDS = {
-  shiprocket: {
-    schema: z.object({ pickupLocation: z.string().trim().min(1).max(100).optional(), pickupPincode: pincode6.optional(), courierCompanyId: digits.optional(), webhookScheme }).strict(),
-    required: ['pickupLocation', 'pickupPincode'],
-  },
-  delhivery: {
-    schema: z
-      .object({
-        warehouseName: z.string().min(1).max(100).optional(),
-        shippingMode: z.enum(['Surface', 'Express']).optional(),
-        webhookHeaderName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'an HTTP header name').optional(),
-        webhookScheme,
-      })
-      .strict(),
-    required: ['warehouseName'],
-  },
-  icarry: {
-    schema: z
-      .object({
-        username: z.string().trim().min(1).max(100).optional(),
-        pickupAddressId: digits.optional(),
-        pickupPincode: pincode6.optional(),
-        returnAddressId: digits.optional(),
-        shipmentMode: z.enum(['S', 'E']).optional(),
-        webhookScheme,
-      })
-      .strict(),
-    required: ['username', 'pickupAddressId', 'pickupPincode'],
-  },
-} as const satisfies Record<(typeof COURIER_IDS)[number], { schema: z.ZodObject; required: readonly string[] }>;
+/** A courier's non-secret fields (its descriptor's, plus webhookScheme, which every courier has). */
+export function courierFieldsSchema(courierId: string): z.ZodObject {
+  return courierDescriptor(courierId).settings.fields.extend({ webhookScheme }).strict();
+}
 
 const apiConfigSchema = z
   .object({
-    provider: z.enum([...COURIER_IDS, 'manual']),
+    provider: courierProviderSchema,
     enabled: z.boolean(),
     baseUrl: z.url({ protocol: /^https?$/ }).optional(),
     apiKey: secretInput,
@@ -176,7 +147,7 @@ const apiConfigSchema = z
   })
   .strict();
 
-function settingsBody<F extends z.ZodType>(fields: F, required: readonly string[]) {
+function settingsBody(fields: z.ZodObject, required: readonly string[]) {
   return z
     .object({ apiConfig: apiConfigSchema, fields: fields.optional().transform((f) => (f ?? {}) as Record<string, string>) })
     .strict()
@@ -187,19 +158,29 @@ function settingsBody<F extends z.ZodType>(fields: F, required: readonly string[
     });
 }
 
-export const courierSettingsBodySchemas = {
-  shiprocket: settingsBody(COURIER_FIELDS.shiprocket.schema, COURIER_FIELDS.shiprocket.required),
-  delhivery: settingsBody(COURIER_FIELDS.delhivery.schema, COURIER_FIELDS.delhivery.required),
-  icarry: settingsBody(COURIER_FIELDS.icarry.schema, COURIER_FIELDS.icarry.required),
-};
+const bodies = new WeakMap<object, ReturnType<typeof settingsBody>>();
+/** The PUT body for one registered courier's settings, validated with that courier's own fields. */
+export function courierSettingsBodySchema(courierId: string): ReturnType<typeof settingsBody> {
+  const d = courierDescriptor(courierId);
+  let body = bodies.get(d);
+  if (!body) bodies.set(d, (body = settingsBody(courierFieldsSchema(courierId), d.settings.required)));
+  return body;
+}
 
-/** For the OpenAPI document: any courier's body (the route validates with that courier's own schema). */
-export const courierSettingsBodySchema = z
-  .object({
-    apiConfig: apiConfigSchema,
-    fields: z.union([COURIER_FIELDS.shiprocket.schema, COURIER_FIELDS.delhivery.schema, COURIER_FIELDS.icarry.schema]).optional(),
-  })
-  .strict();
+/** For the OpenAPI document: any registered courier's body (the route validates with that courier's own schema). */
+export function anyCourierSettingsBodySchema() {
+  const fields = listCouriers().map((c) => courierFieldsSchema(c.id));
+  return z
+    .object({ apiConfig: apiConfigSchema, fields: (fields.length > 1 ? z.union(fields as [z.ZodObject, z.ZodObject, ...z.ZodObject[]]) : fields[0]!).optional() })
+    .strict();
+}
+
+/** "shiprocket: pickupLocation*, pickupPincode*, courierCompanyId; …" (* required when enabled). */
+export function courierFieldsSummary(): string {
+  return listCouriers()
+    .map((c) => `${c.id}: ${Object.keys(c.settings.fields.shape).map((f) => (c.settings.required.includes(f) ? `${f}*` : f)).join(', ')}`)
+    .join('; ');
+}
 
 export const inboxQuerySchema = z
   .object({

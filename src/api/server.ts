@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { analyticsRouter } from '../analytics';
 import { loadConfig } from '../config';
 import type { CourierId } from '../domain/events';
-import { effectiveSettings } from '../infra/courier-registry';
+import { effectiveSettings } from '../couriers/clients';
 import { withDevSecrets } from '../infra/dev-secrets';
 import { createLogger } from '../lib/logger';
 import { opsConsoleRouter, opsSessionSecret } from '../ops-console';
@@ -17,6 +17,7 @@ import { InboxRepo } from '../storage/inbox-repo';
 import { connectMongo, pingMongo } from '../storage/mongo';
 import { OrdersRepo } from '../storage/orders-repo';
 import { ShipmentsRepo } from '../storage/shipments-repo';
+import { MongoTrackingStore } from '../storage/tracking-page-store';
 import { applyValidators } from '../storage/validators';
 import { codecKeysFromConfig } from '../temporal/codec-keys';
 import { createClientDataConverter } from '../temporal/data-converter';
@@ -24,13 +25,13 @@ import { codecRouter } from '../temporal/codec-server';
 import { EncryptionCodec } from '../temporal/encryption-codec';
 import { createMetrics, metricsHandler } from '../lib/metrics';
 import { inboxSnapshot } from '../webhooks/inbox-metrics';
-import { createTrackingPage, MongoTrackingStore, trackingPageSettings } from '../tracking-page';
+import { createTrackingPage, trackingPageSettings } from '../tracking-page';
 import { cachedAuthSource, webhookAuthFor } from '../webhooks/auth-settings';
-import { COURIER_WEBHOOKS } from '../webhooks/modules';
+import { courierWebhooks } from '../webhooks/modules';
 import { createWebhookPipeline } from '../webhooks/pipeline';
 import { createApp } from './app';
 import { storeWebhooksService } from '../store-webhooks/compose';
-import { TemporalShipmentGateway } from './shipment-gateway';
+import { TemporalShipmentGateway } from '../shipments/gateway';
 
 export async function startApi(): Promise<{ server: Server; stop: () => Promise<void> }> {
   const config = withDevSecrets(loadConfig());
@@ -66,7 +67,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
       inbox,
       awbs,
       gateway,
-      modules: COURIER_WEBHOOKS,
+      modules: courierWebhooks(),
       // A secret changed through the admin API applies to webhooks within 5 s.
       auth: cachedAuthSource(async (courier) => webhookAuthFor(courier, await webhookSettings(courier)), 5_000),
       log,

@@ -5,12 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import pino, { type Logger } from 'pino';
-import { ApiError } from '../api/errors';
+import { ApiError, fromShipmentError } from '../api/errors';
 import { parse } from '../api/middleware';
 import { ndrActionSchema } from '../api/schemas';
-import { shipOrder, type ShipResult } from '../api/services/ship-order';
-import { syncOrder, syncOrders, type SyncOutcome } from '../api/services/sync-orders';
-import { ShipmentGatewayError, TemporalShipmentGateway, type GatewayTimeouts, type ShipmentGateway } from '../api/shipment-gateway';
+import { ShipmentError } from '../shipments/errors';
+import { ShipmentGatewayError, TemporalShipmentGateway, type GatewayTimeouts, type ShipmentGateway } from '../shipments/gateway';
+import { shipOrder, type ShipResult } from '../shipments/ship-order';
+import { syncOrder, syncOrders, type SyncOutcome } from '../shipments/sync-orders';
 import type { CourierId } from '../domain/events';
 import type { NdrAction } from '../domain/ndr';
 import { AwbIndexRepo } from '../storage/awb-index-repo';
@@ -63,7 +64,11 @@ export function createWaybillClient(d: WaybillClientDeps): WaybillClient {
   return {
     syncOrderTracking: (orderId) => syncOrder(d.gateway, orderId),
     syncMultipleOrdersTracking: (orderIds) => syncOrders(d.gateway, [...new Set(orderIds)]),
-    shipOrder: (orderId, opts = {}) => shipOrder(shipDeps, orderId, opts.courierId),
+    shipOrder: (orderId, opts = {}) =>
+      shipOrder(shipDeps, orderId, opts.courierId).catch((e: unknown) => {
+        // One error type for the store's code, whichever check refused: the services' own as WaybillError.
+        throw e instanceof ShipmentError ? fromShipmentError(e) : e;
+      }),
     resolveNdr: (orderId, action, opts) => {
       const valid = parse(ndrActionSchema, action);
       return d.gateway.resolveNdr(orderId, { requestId: opts.requestId ?? randomUUID(), action: valid, by: opts.by ?? 'admin', actor: opts.actor });

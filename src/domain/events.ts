@@ -1,7 +1,11 @@
+import type { BuiltinCourierId } from '../couriers/registry';
 import type { NdrReason, ShipmentStatus } from './status';
 
-export const COURIER_IDS = ['shiprocket', 'delhivery', 'icarry'] as const;
-export type CourierId = (typeof COURIER_IDS)[number];
+/**
+ * A courier's id: a built-in one (named, so editors complete them) or any courier registered at run time.
+ * Input is checked against the registry where it enters (src/couriers/registry.ts: courierIdSchema).
+ */
+export type CourierId = BuiltinCourierId | (string & {});
 
 /** How an event reached Waybill. */
 export type EventSource = 'webhook' | 'poll' | 'manual' | 'booking';

@@ -3,7 +3,7 @@
 // Pure (the workflow bundle imports it).
 
 export type NotificationChannel = 'email' | 'whatsapp' | 'admin_email';
-export type NotificationEvent = 'shipped' | 'out_for_delivery' | 'delivered' | 'ndr_action_needed' | 'rto_initiated' | 'admin_ndr_alert' | 'stuck_alert';
+export type NotificationEvent = 'shipped' | 'out_for_delivery' | 'delivered' | 'ndr_action_needed' | 'rto_initiated' | 'admin_ndr_alert' | 'stuck_alert' | 'store_endpoint_disabled';
 export type Audience = 'customer' | 'admin';
 
 /** Customers hear about milestones; the admin hears about trouble. */
@@ -15,6 +15,7 @@ export const EVENT_AUDIENCE: Readonly<Record<NotificationEvent, Audience>> = {
   rto_initiated: 'customer',
   admin_ndr_alert: 'admin',
   stuck_alert: 'admin',
+  store_endpoint_disabled: 'admin',
 };
 
 /** Customers by email and WhatsApp, in this order; the admin by email. */

@@ -6,7 +6,8 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CourierCallObservation, CourierDeps } from '../couriers/types';
-import { COURIER_IDS, type EventSource } from '../domain/events';
+import type { EventSource } from '../domain/events';
+import { isCourierId } from '../couriers/registry';
 import { mongoCommandCounter, mongoCommandMetricsEnabled } from '../storage/mongo';
 import type { InboxStatus, NotificationChannel, NotificationEvent } from '../storage/types';
 
@@ -230,7 +231,7 @@ function registerInboxGauges(registry: Registry, snapshot: () => Promise<InboxSn
 }
 
 function knownCourier(c: string): string {
-  return (COURIER_IDS as readonly string[]).includes(c) ? c : 'unknown';
+  return isCourierId(c) ? c : 'unknown';
 }
 
 export function errorKind(obs: Pick<CourierCallObservation, 'outcome' | 'httpStatus'>): CourierErrorKind | undefined {

@@ -98,6 +98,12 @@ export const EVENT_VARIABLES: Record<NotificationEvent, VariableSet> = {
     lastEventAt: { kind: 'datetime', required: true, description: 'the last courier scan' },
     trackingUrl: trackingUrl(false),
   },
+  // Not about one shipment: orderId is the order whose event the endpoint last failed to take.
+  store_endpoint_disabled: {
+    endpointUrl: { kind: 'text', required: true, description: "the store webhook endpoint's URL" },
+    endpointId: { kind: 'text', required: true, description: 'its id (ep_…)' },
+    reason: { kind: 'text', required: true, description: 'why it was disabled (410 Gone, or failing for days)' },
+  },
 };
 
 /** All variables a template for `event` may use. */

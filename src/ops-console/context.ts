@@ -1,6 +1,6 @@
 // What every page handler and view gets: the console's dependencies and, per request, the session.
 import type { Logger } from 'pino';
-import type { ShipmentGateway } from '../api/shipment-gateway';
+import type { ShipmentGateway } from '../shipments/gateway';
 import type { CourierId } from '../domain/events';
 import type { Collections } from '../storage/collections';
 import type { CourierSettingsRepo } from '../storage/courier-settings-repo';

@@ -1,9 +1,10 @@
 // The courier settings form: which inputs each courier has (read from the API's own validation schemas,
-// so the console and PUT /api/admin/couriers/:id accept exactly the same settings), and the form → PUT
-// body mapping. Secrets are write-only: an empty input keeps the stored value, "Clear" removes it, and
-// nothing the browser sent is ever rendered back into a secret input.
+// built from each courier's descriptor, so the console and PUT /api/admin/couriers/:id accept exactly
+// the same settings), and the form → PUT body mapping. Secrets are write-only: an empty input keeps the
+// stored value, "Clear" removes it, and nothing the browser sent is ever rendered back into a secret input.
 import { z } from 'zod';
-import { COURIER_FIELDS, courierSettingsBodySchemas } from '../api/schemas';
+import { courierFieldsSchema, courierSettingsBodySchema } from '../api/schemas';
+import { courierDescriptor } from '../couriers/registry';
 import type { CourierId } from '../domain/events';
 import { SECRET_FIELDS, type CourierSettingsInput, type SecretField } from '../storage/courier-settings-repo';
 
@@ -15,39 +16,26 @@ export interface FieldSpec {
   requiredWhenEnabled: boolean;
 }
 
-const LABELS: Record<string, string> = {
-  pickupLocation: 'Pickup location name',
-  pickupPincode: 'Pickup pincode',
-  courierCompanyId: 'Courier company id',
-  warehouseName: 'Warehouse name',
-  shippingMode: 'Shipping mode',
-  webhookHeaderName: 'Webhook auth header name',
-  webhookScheme: 'Webhook authentication',
-  username: 'Username',
-  pickupAddressId: 'Pickup address id',
-  returnAddressId: 'Return address id',
-  shipmentMode: 'Shipment mode',
-};
+/** Labels of the fields every courier has; the rest come from the courier's descriptor. */
+const COMMON_LABELS: Record<string, string> = { webhookScheme: 'Webhook authentication' };
 
 export function fieldSpecs(c: CourierId): FieldSpec[] {
-  const { schema, required } = COURIER_FIELDS[c];
-  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, t]) => {
+  const { required, fieldLabels } = courierDescriptor(c).settings;
+  return Object.entries(courierFieldsSchema(c).shape as Record<string, z.ZodType>).map(([name, t]) => {
     const inner = t instanceof z.ZodOptional ? (t.unwrap() as z.ZodType) : t;
     return {
       name,
-      label: LABELS[name] ?? name,
+      label: fieldLabels?.[name] ?? COMMON_LABELS[name] ?? name,
       ...(inner instanceof z.ZodEnum ? { options: inner.options as readonly string[] } : {}),
-      requiredWhenEnabled: (required as readonly string[]).includes(name),
+      requiredWhenEnabled: required.includes(name),
     };
   });
 }
 
-/** What each secret is, per courier (see DecryptedCourierSettings). */
-export const SECRET_LABELS: Record<CourierId, Record<SecretField, string>> = {
-  shiprocket: { apiKey: 'API user email', apiSecret: 'API user password', webhookSecret: 'Webhook security token' },
-  delhivery: { apiKey: 'API token', apiSecret: 'API secret (unused by Delhivery)', webhookSecret: 'Webhook header value' },
-  icarry: { apiKey: 'API key (also authenticates its callbacks)', apiSecret: 'API secret (unused by iCarry)', webhookSecret: 'Webhook secret (HMAC scheme only)' },
-};
+/** What a secret is for this courier (see DecryptedCourierSettings). */
+export function secretLabel(c: CourierId, f: SecretField): string {
+  return courierDescriptor(c).settings.secretLabels[f];
+}
 
 export interface FormValues {
   enabled: boolean;
@@ -81,7 +69,7 @@ export function parseSettingsForm(c: CourierId, form: Record<string, unknown>): 
     else if (clear) apiConfig[f] = null;
     else if (typed) apiConfig[f] = typed;
   }
-  const parsed = courierSettingsBodySchemas[c].safeParse({ apiConfig, fields: values.fields });
+  const parsed = courierSettingsBodySchema(c).safeParse({ apiConfig, fields: values.fields });
   if (!parsed.success) errors.push(...parsed.error.issues.map((i) => ({ field: formField(i.path), message: i.message })));
   else if (parsed.data.apiConfig.provider !== c && parsed.data.apiConfig.provider !== 'manual') errors.push({ field: 'provider', message: `must be ${c} or manual` });
   if (errors.length || !parsed.success) return { ok: false, errors, values };

@@ -1,16 +1,15 @@
 // Small renderers shared by the pages: times in the store's zone, status badges, courier names, the
 // Temporal UI link, the hidden fields of a POST form.
 import { randomUUID } from 'node:crypto';
+import { courierName as registeredName } from '../couriers/registry';
 import type { CourierId } from '../domain/events';
 import { isTerminal, type ShipmentStatus } from '../domain/status';
 import { shipmentWorkflowId } from '../workflows/shipment/contract';
 import type { PageContext } from './context';
 import { html, type Html } from './html';
 
-const COURIER_NAMES: Record<CourierId, string> = { shiprocket: 'Shiprocket', delhivery: 'Delhivery', icarry: 'iCarry' };
-
 export function courierName(c: CourierId | string): string {
-  return COURIER_NAMES[c as CourierId] ?? c;
+  return registeredName(c);
 }
 
 export function words(code: string): string {

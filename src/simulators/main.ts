@@ -3,11 +3,9 @@
 // format and auth. `npm start` runs this when couriers have no stored credentials.
 import type { Server } from 'node:http';
 import { loadConfig } from '../config';
-import { icarryCallbackUrlToken } from '../couriers/icarry';
+import { courierDescriptor, listCouriers } from '../couriers/registry';
 import type { CourierId } from '../domain/events';
-import { WEBHOOK_PATHS } from '../webhooks/endpoints';
 import { createDelhiverySimulator } from './delhivery';
-import { SIMULATOR_DEFAULTS } from './defaults';
 import { createIcarrySimulator } from './icarry';
 import { realClock } from './scenario';
 import { createShiprocketSimulator } from './shiprocket';
@@ -16,14 +14,12 @@ import { WHATSAPP_SIM_DEFAULTS } from './whatsapp/defaults';
 import { startWhatsAppSimulator, type RunningWhatsAppSimulator } from './whatsapp';
 
 /** The API paths each courier is configured to call, as an admin would paste them into its dashboard. */
-export function webhookUrls(base: string): Record<CourierId, string> {
+export function webhookUrls(base: string): Partial<Record<CourierId, string>> {
   const b = base.replace(/\/$/, '');
-  return {
-    shiprocket: `${b}${WEBHOOK_PATHS.shiprocket}`,
-    delhivery: `${b}${WEBHOOK_PATHS.delhivery}`,
-    icarry: `${b}${WEBHOOK_PATHS.icarryStatus}?token=${icarryCallbackUrlToken(SIMULATOR_DEFAULTS.icarry.apiKey)}`,
-  };
+  return Object.fromEntries(listCouriers().flatMap((c) => (c.simulator ? [[c.id, c.simulator.webhookUrl(b)]] : [])));
 }
+
+const portOffset = (c: CourierId) => courierDescriptor(c).simulator?.portOffset ?? 0;
 
 export interface RunningSimulators {
   sims: Record<CourierId, CourierSimulator>;
@@ -34,7 +30,7 @@ export interface RunningSimulators {
 
 export async function startSimulators(o: { host: string; basePort: number; timeScale: number; webhookBase: string; tickMs?: number }): Promise<RunningSimulators> {
   const urls = webhookUrls(o.webhookBase);
-  const opts = (c: CourierId): SimulatorOptions => ({ clock: realClock, timeScale: o.timeScale, webhook: { url: urls[c], retries: c === 'delhivery' ? 1 : 2 } });
+  const opts = (c: CourierId): SimulatorOptions => ({ clock: realClock, timeScale: o.timeScale, webhook: { url: urls[c]!, retries: c === 'delhivery' ? 1 : 2 } });
   const sims: Record<CourierId, CourierSimulator> = {
     shiprocket: createShiprocketSimulator(opts('shiprocket')),
     delhivery: createDelhiverySimulator(opts('delhivery')),
@@ -42,8 +38,8 @@ export async function startSimulators(o: { host: string; basePort: number; timeS
   };
   const servers: Server[] = [];
   for (const c of Object.keys(sims) as CourierId[]) {
-    const port = o.basePort + SIMULATOR_DEFAULTS[c].portOffset;
-    servers.push(await new Promise<Server>((resolve) => { const s = sims[c].app.listen(port, o.host, () => resolve(s)); }));
+    const port = o.basePort + portOffset(c);
+    servers.push(await new Promise<Server>((resolve) => { const s = sims[c]!.app.listen(port, o.host, () => resolve(s)); }));
   }
   const whatsapp = await startWhatsAppSimulator({ host: o.host, port: o.basePort + WHATSAPP_SIM_DEFAULTS.portOffset });
   const tick = setInterval(() => {
@@ -69,7 +65,7 @@ if (require.main === module) {
   startSimulators({ host: c.SIMULATOR_HOST, basePort: c.SIMULATOR_BASE_PORT, timeScale: c.SIMULATOR_TIME_SCALE, webhookBase: c.SIMULATOR_WEBHOOK_BASE_URL ?? c.PUBLIC_BASE_URL }).then(
     (r) => {
       for (const id of Object.keys(r.sims) as CourierId[]) {
-        console.log(`[simulators] ${id} on http://${c.SIMULATOR_HOST}:${c.SIMULATOR_BASE_PORT + SIMULATOR_DEFAULTS[id].portOffset} → webhooks to ${webhookUrls(c.SIMULATOR_WEBHOOK_BASE_URL ?? c.PUBLIC_BASE_URL)[id].replace(/token=.*/, 'token=…')}`);
+        console.log(`[simulators] ${id} on http://${c.SIMULATOR_HOST}:${c.SIMULATOR_BASE_PORT + portOffset(id)} → webhooks to ${webhookUrls(c.SIMULATOR_WEBHOOK_BASE_URL ?? c.PUBLIC_BASE_URL)[id]!.replace(/token=.*/, 'token=…')}`);
       }
       console.log(`[simulators] whatsapp cloud API on ${r.whatsapp.baseUrl}`);
       const stop = () => void r.stop().then(() => process.exit(0));

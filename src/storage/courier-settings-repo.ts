@@ -1,6 +1,9 @@
-// Courier settings (the seed's `apiConfig` plus courier-specific fields). Secrets are encrypted with the
-// SecretBox, bound to where they live (AAD `couriers/<id>/<field>`), write-only through the API: a read
-// says whether each is set and under which key, never what it is.
+// Courier settings, one document per courier keyed by its id: `apiConfig` keeps the shape the store's
+// own courier documents already have (provider shiprocket/delhivery/manual, apiKey, apiSecret,
+// webhookSecret, baseUrl, enabled), and `fields` adds the courier-specific, non-secret values (pickup
+// pincode, warehouse name, …). Secrets are encrypted with the SecretBox, bound to where they live (AAD
+// `couriers/<id>/<field>`), write-only through the API: a read says whether each is set and under
+// which key, never what it is.
 import type { CourierId } from '../domain/events';
 import type { SecretBox } from '../lib/secret-box';
 import type { Collections } from './collections';

@@ -221,6 +221,25 @@ export class InboxRepo {
     return { pending: rows.find((r) => r._id === 'pending')?.n ?? 0, unmatched: rows.find((r) => r._id === 'unmatched')?.n ?? 0 };
   }
 
+  /** The queue's pending and unmatched entries, counted (the queue holds unfinished work only: small). */
+  async queueCounts(): Promise<{ pending: number; unmatched: number }> {
+    const [pending, unmatched] = await Promise.all([this.queue.countDocuments({ status: 'pending' }), this.queue.countDocuments({ status: 'unmatched' })]);
+    return { pending, unmatched };
+  }
+
+  /**
+   * When the queued deliveries were received, for the age of the oldest: the earliest queue entry's
+   * receivedAt, and for entries written before they carried it, at most `legacySample` of them looked up
+   * in the inbox by _id. From the queue alone: an $in over the inbox is a scan of every webhook ever
+   * received on FerretDB v1.
+   */
+  async queuedReceivedTimes(legacySample: number): Promise<string[]> {
+    const oldest = await this.queue.find({ receivedAt: { $exists: true } }, { projection: { receivedAt: 1 } }).sort({ receivedAt: 1 }).limit(1).next();
+    const legacy = await this.queue.find({ receivedAt: { $exists: false } }, { projection: { _id: 1 } }).limit(legacySample).toArray();
+    const legacyTimes = await Promise.all(legacy.map(async (q) => (await this.col.findOne({ _id: q._id }, { projection: { receivedAt: 1 } }))?.receivedAt));
+    return [oldest?.receivedAt, ...legacyTimes].filter((t): t is string => typeof t === 'string');
+  }
+
   /** Every document by status (scans the inbox: admin views only, never the hot path). */
   async counts(): Promise<Record<InboxStatus, number>> {
     const rows = await this.col.aggregate<{ _id: InboxStatus; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();

@@ -5,6 +5,7 @@
 import type { Filter } from 'mongodb';
 import type { CourierId } from '../domain/events';
 import type { OrderStatus } from '../domain/status';
+import { decodeCursor, encodeCursor } from '../lib/cursor';
 import type { Collections } from './collections';
 import { OrderIndexWriter } from './read-models/order-index-writer';
 import { listOrdersFromReadModels } from './read-models/order-list';
@@ -145,22 +146,6 @@ export class OrdersRepo {
     const last = page[page.length - 1];
     return { items: page, nextCursor: items.length > q.limit && last ? encodeCursor(last.createdAt, last._id) : undefined };
   }
-}
-
-export function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-export class BadCursorError extends Error {}
-
-export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return [v[0], v[1]];
-  } catch {
-    /* fall through */
-  }
-  throw new BadCursorError('invalid cursor');
 }
 
 /** The stored fields of an order the store pushed (the API's path and the benchmarks' bulk loads share it). */

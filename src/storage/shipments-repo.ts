@@ -1,13 +1,15 @@
-// Reads of the shipments projection (written by the workflow): the open NDR queue ops work through, from
-// the read models (by _id only) once they are ready, else by the plain query they must match.
+// Reads of the shipments projection (written by the workflow): the open NDR queue ops work through, the
+// console's shipment list and stuck list, and a shipment's stored timeline. Each list reads the read
+// models (by _id only) once they are ready, else the plain query it must match (a collection scan on
+// FerretDB), kept here as `…ByQuery`.
 import type { Filter } from 'mongodb';
 import type { CourierId } from '../domain/events';
-import type { NdrReason } from '../domain/status';
+import { TERMINAL_STATUSES, type NdrReason } from '../domain/status';
+import { decodeCursor, encodeCursor } from '../lib/cursor';
 import type { Collections } from './collections';
-import { BadCursorError } from './orders-repo';
-import { rmReady } from './read-models/read';
-import { ndrQueueFromReadModels } from './read-models/shipment-lists';
-import type { ShipmentDoc } from './types';
+import { orderTimeline, rmReady } from './read-models/read';
+import { listShipmentsFromReadModels, listStuckFromReadModels, ndrQueueFromReadModels, type ShipmentListQuery } from './read-models/shipment-lists';
+import type { ShipmentDoc, TrackingEventDoc } from './types';
 
 export interface NdrQueueQuery {
   courier?: CourierId;
@@ -25,6 +27,14 @@ export interface NdrQueuePage {
   nextCursor?: string;
 }
 
+/** The console's shipment list: its filters, and the cursor as handed out with the previous page. */
+export type ShipmentPageQuery = Omit<ShipmentListQuery, 'after'> & { cursor?: string };
+
+export interface ShipmentPage {
+  items: ShipmentDoc[];
+  nextCursor?: string;
+}
+
 export class ShipmentsRepo {
   constructor(
     private readonly cols: Collections,
@@ -35,10 +45,61 @@ export class ShipmentsRepo {
     return this.cols.shipments.findOne({ _id: orderId });
   }
 
+  /** A shipment's stored tracking events (at most `max`), by _id once the read models are ready. */
+  timeline(orderId: string, max: number): Promise<TrackingEventDoc[]> {
+    return orderTimeline(this.cols, orderId, max);
+  }
+
+  /**
+   * Most recently changed first, cursor-paged by (updatedAt, _id). `q` matches an order id or an AWB
+   * exactly (what ops paste from a call).
+   */
+  async list(q: ShipmentPageQuery): Promise<ShipmentPage> {
+    if (!(await rmReady(this.cols))) return this.listByQuery(q);
+    const { cursor, ...filters } = q;
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    return pageOf(await listShipmentsFromReadModels(this.cols, { ...filters, ...(after ? { after } : {}) }), q.limit);
+  }
+
+  /** The list as a plain query. */
+  async listByQuery(q: ShipmentPageQuery): Promise<ShipmentPage> {
+    const and: Filter<ShipmentDoc>[] = [];
+    if (q.status) and.push({ status: q.status });
+    if (q.courier) and.push({ courier: q.courier });
+    if (q.ndrOpen) and.push({ ndrOpen: true });
+    if (q.stuck) and.push({ stuck: true });
+    if (q.q) and.push({ $or: [{ _id: q.q }, { awb: q.q }] });
+    if (q.cursor) {
+      const [updatedAt, id] = decodeCursor(q.cursor);
+      and.push({ $or: [{ updatedAt: { $lt: updatedAt } }, { updatedAt, _id: { $lt: id } }] });
+    }
+    const docs = await this.cols.shipments
+      .find(and.length ? { $and: and } : {})
+      .sort({ updatedAt: -1, _id: -1 })
+      .limit(q.limit + 1)
+      .toArray();
+    return pageOf(docs, q.limit);
+  }
+
+  /** Stuck shipments still in flight, longest without a scan first. */
+  async stuck(courier: CourierId | undefined, limit = 200): Promise<ShipmentDoc[]> {
+    if (await rmReady(this.cols)) return listStuckFromReadModels(this.cols, courier, limit);
+    return this.stuckByQuery(courier, limit);
+  }
+
+  /** The stuck list as a plain query. */
+  stuckByQuery(courier: CourierId | undefined, limit = 200): Promise<ShipmentDoc[]> {
+    return this.cols.shipments
+      .find({ stuck: true, status: { $nin: [...TERMINAL_STATUSES] }, ...(courier ? { courier } : {}) })
+      .sort({ lastEventAt: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
   /** Oldest open NDR first: the one closest to its default action. The cursor is `openedAt|_id`. */
   async ndrQueue(q: NdrQueueQuery): Promise<NdrQueuePage> {
     if (!(await rmReady(this.cols))) return this.ndrQueueByQuery(q);
-    const after = q.cursor ? decodeNdrCursor(q.cursor) : undefined;
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const docs = await ndrQueueFromReadModels(this.cols, {
       limit: q.limit,
       ...(q.courier ? { courier: q.courier } : {}),
@@ -50,7 +111,7 @@ export class ShipmentsRepo {
     });
     const items = docs.slice(0, q.limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: docs.length > q.limit && last ? encodeNdrCursor(last.ndr?.openedAt ?? '', last._id) : undefined };
+    return { items, nextCursor: docs.length > q.limit && last ? encodeCursor(last.ndr?.openedAt ?? '', last._id) : undefined };
   }
 
   /** The queue as a plain query (a collection scan on FerretDB). */
@@ -63,27 +124,20 @@ export class ShipmentsRepo {
     const and: Filter<ShipmentDoc>[] = [];
     if (q.olderThanHours !== undefined) and.push({ 'ndr.openedAt': { $lte: new Date(this.now() - q.olderThanHours * 3_600_000).toISOString() } });
     if (q.cursor) {
-      const [openedAt, id] = decodeNdrCursor(q.cursor);
+      const [openedAt, id] = decodeCursor(q.cursor);
       and.push({ $or: [{ 'ndr.openedAt': { $gt: openedAt } }, { 'ndr.openedAt': openedAt, _id: { $gt: id } }] });
     }
     if (and.length) filter.$and = and;
     const docs = await this.cols.shipments.find(filter).sort({ 'ndr.openedAt': 1, _id: 1 }).limit(q.limit + 1).toArray();
     const items = docs.slice(0, q.limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: docs.length > q.limit && last ? encodeNdrCursor(last.ndr?.openedAt ?? '', last._id) : undefined };
+    return { items, nextCursor: docs.length > q.limit && last ? encodeCursor(last.ndr?.openedAt ?? '', last._id) : undefined };
   }
 }
 
-function encodeNdrCursor(openedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([openedAt, id])).toString('base64url');
-}
-
-function decodeNdrCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return [v[0], v[1]];
-  } catch {
-    /* fall through */
-  }
-  throw new BadCursorError('invalid cursor');
+/** `docs` holds up to limit + 1 items: the extra one says there is a next page. */
+function pageOf(docs: ShipmentDoc[], limit: number): ShipmentPage {
+  const items = docs.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, ...(docs.length > limit && last ? { nextCursor: encodeCursor(last.updatedAt, last._id) } : {}) };
 }

@@ -4,7 +4,7 @@
 // `create` with a validator (both answer NotImplemented, code 238), so there they are skipped and the
 // repositories' own typing is the only guard. The same code runs unchanged on both.
 import { MongoServerError, type Db, type Document } from 'mongodb';
-import { COURIER_IDS } from '../domain/events';
+import { courierIds } from '../couriers/registry';
 import { COLLECTIONS } from './collections';
 
 const encryptedValue = {
@@ -14,7 +14,8 @@ const encryptedValue = {
   properties: { kid: { bsonType: 'string' }, iv: { bsonType: 'string' }, ct: { bsonType: 'string' }, tag: { bsonType: 'string' } },
 };
 
-export const VALIDATORS: Record<string, Document> = {
+/** The validators, naming the couriers registered when called (apply them after registering any). */
+export const validators = (): Record<string, Document> => ({
   [COLLECTIONS.couriers]: {
     $jsonSchema: {
       bsonType: 'object',
@@ -25,7 +26,7 @@ export const VALIDATORS: Record<string, Document> = {
           required: ['provider', 'enabled'],
           additionalProperties: false,
           properties: {
-            provider: { enum: [...COURIER_IDS, 'manual'] },
+            provider: { enum: [...courierIds(), 'manual'] },
             enabled: { bsonType: 'bool' },
             baseUrl: { bsonType: 'string' },
             apiKey: encryptedValue,
@@ -44,7 +45,7 @@ export const VALIDATORS: Record<string, Document> = {
       bsonType: 'object',
       required: ['courier', 'endpoint', 'receivedAt', 'rawBody', 'deliveries', 'status', 'attempts', 'nextAttemptAt'],
       properties: {
-        courier: { enum: [...COURIER_IDS] },
+        courier: { enum: courierIds() },
         endpoint: { bsonType: 'string' },
         receivedAt: { bsonType: 'string' },
         rawBody: { bsonType: 'string' },
@@ -68,7 +69,7 @@ export const VALIDATORS: Record<string, Document> = {
       },
     },
   },
-};
+});
 
 const NOT_IMPLEMENTED = 238;
 const COMMAND_NOT_FOUND = 59;
@@ -77,7 +78,7 @@ const NAMESPACE_NOT_FOUND = 26;
 /** Applies every validator; answers which ones the server enforces. Idempotent. */
 export async function applyValidators(db: Db): Promise<{ enforced: string[]; unsupported: string[] }> {
   const out = { enforced: [] as string[], unsupported: [] as string[] };
-  for (const [name, validator] of Object.entries(VALIDATORS)) {
+  for (const [name, validator] of Object.entries(validators())) {
     const opts = { validator, validationLevel: 'moderate', validationAction: 'error' } as const;
     try {
       try {

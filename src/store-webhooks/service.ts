@@ -2,6 +2,7 @@
 // feed for catch-up (GET /api/events), each endpoint's deliveries, and replays. The API's handlers and
 // the ops console call this and nothing below it.
 import type { StoreEvent, StoreEventType } from '../domain/store-events';
+import { decodeJsonCursor, encodeJsonCursor, InvalidCursorError } from '../lib/cursor';
 import type { FeedPosition, StoreEventFeed } from '../storage/store-event-feed';
 import type { StoreDeliveryDoc, StoreEndpointsRepo, StoreEndpointView } from '../storage/store-endpoints-repo';
 
@@ -112,11 +113,11 @@ export class StoreWebhooks {
       const type = q.types?.length === 1 ? q.types[0] : undefined;
       const r = await this.feed.orderEvents(q.orderId, after, q.limit, type);
       const items = q.types && q.types.length > 1 ? r.events.filter((e) => q.types!.includes(e.type)) : r.events;
-      return { items, next: encodeCursor({ o: q.orderId, s: r.last }), hasMore: r.hasMore };
+      return { items, next: encodeJsonCursor({ o: q.orderId, s: r.last }), hasMore: r.hasMore };
     }
     const position = q.after ? decodeFeedCursor(q.after) : {};
     const page = await this.feed.page(position, { limit: q.limit, ...(q.types ? { types: q.types } : {}) });
-    return { items: page.events, next: encodeCursor({ p: page.position }), hasMore: page.hasMore };
+    return { items: page.events, next: encodeJsonCursor({ p: page.position }), hasMore: page.hasMore };
   }
 }
 
@@ -124,37 +125,24 @@ function notFound(id: string): never {
   throw new StoreWebhookError('not_found', `store webhook endpoint ${id} not found`);
 }
 
-export class InvalidEventsCursor extends StoreWebhookError {
-  constructor() {
-    super('invalid', 'invalid cursor: pass back the `next` value of an earlier page unchanged');
-  }
-}
+const isFeedCursor = (v: unknown): v is { p: FeedPosition } => {
+  const p = (v as { p?: unknown } | null)?.p;
+  if (!p || typeof p !== 'object' || Array.isArray(p)) return false;
+  return Object.values(p).every((pos) => Array.isArray(pos) && pos.length === 2 && pos.every((n) => Number.isInteger(n) && (n as number) >= 0));
+};
 
-function encodeCursor(v: unknown): string {
-  return Buffer.from(JSON.stringify(v)).toString('base64url');
-}
-
-function decodeCursor(c: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    throw new InvalidEventsCursor();
-  }
-}
+const isOrderCursor = (v: unknown): v is { o: string; s: number } => {
+  const c = v as { o?: unknown; s?: unknown } | null;
+  return typeof c?.o === 'string' && Number.isInteger(c.s) && (c.s as number) >= 0;
+};
 
 function decodeFeedCursor(c: string): FeedPosition {
-  const v = decodeCursor(c) as { p?: unknown };
-  const p = v?.p;
-  if (!p || typeof p !== 'object' || Array.isArray(p)) throw new InvalidEventsCursor();
-  for (const pos of Object.values(p)) {
-    if (!Array.isArray(pos) || pos.length !== 2 || !pos.every((n) => Number.isInteger(n) && n >= 0)) throw new InvalidEventsCursor();
-  }
-  return p as FeedPosition;
+  return decodeJsonCursor(c, isFeedCursor).p;
 }
 
 function decodeOrderCursor(c: string, orderId: string): number {
-  const v = decodeCursor(c) as { o?: unknown; s?: unknown };
-  if (v?.o !== orderId || !Number.isInteger(v.s) || (v.s as number) < 0) throw new InvalidEventsCursor();
-  return v.s as number;
+  const v = decodeJsonCursor(c, isOrderCursor);
+  // A cursor of another order's list is not a position in this one.
+  if (v.o !== orderId) throw new InvalidCursorError();
+  return v.s;
 }
-

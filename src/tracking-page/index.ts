@@ -7,7 +7,7 @@ import { TrackingSigner } from './signing';
 
 export { createTrackingPage, TRACKING_PATH, type TrackingPage, type TrackingPageDeps, type VerifyLimits } from './router';
 export { trackingPageSettings, trackingLinkSecret, type TrackingPageSettings, type Branding } from './settings';
-export { MongoTrackingStore, type TrackingStore, type Contact } from './source';
+export type { TrackingStore, Contact } from './source';
 
 /** Makes signed tracking links without the router (a worker, a script): same key, same links. */
 export function trackingLinker(s: Pick<TrackingPageSettings, 'keys' | 'publicBaseUrl' | 'linkTtlDays'>, now: () => number = Date.now): (orderId: string) => string {

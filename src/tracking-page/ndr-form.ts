@@ -3,7 +3,8 @@
 // the form instead of coming back as a workflow error.
 import { z } from 'zod';
 import type { NdrAction } from '../domain/ndr';
-import { addDays, calendarDate, formatCalendarDate } from './time';
+import { addDays, localDate } from '../lib/calendar-dates';
+import { formatCalendarDate } from './time';
 
 /** A new delivery day may be any of the next few days (couriers hold a parcel about a week). */
 export const RESCHEDULE_DAYS = 6;
@@ -15,7 +16,7 @@ export interface DateOption {
 
 /** Tomorrow through RESCHEDULE_DAYS ahead, as calendar days where the store is. */
 export function rescheduleDates(nowMs: number, timeZone: string): DateOption[] {
-  const today = calendarDate(nowMs, timeZone);
+  const today = localDate(nowMs, timeZone);
   return Array.from({ length: RESCHEDULE_DAYS }, (_, i) => {
     const value = addDays(today, i + 1);
     return { value, label: formatCalendarDate(value) };

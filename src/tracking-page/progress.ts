@@ -97,5 +97,3 @@ export const NDR_ACTION_TEXT: Record<NdrActionType, string> = {
   change_phone: 'call you on the new number',
   return_to_origin: 'return it to us',
 };
-
-export const COURIER_NAMES: Record<string, string> = { shiprocket: 'Shiprocket', delhivery: 'Delhivery', icarry: 'iCarry' };

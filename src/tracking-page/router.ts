@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
-import { ShipmentGatewayError, type ShipmentGateway } from '../api/shipment-gateway';
+import { ShipmentGatewayError, type ShipmentGateway } from '../shipments/gateway';
 import { isTerminal } from '../domain/status';
 import { contactMatches } from './contact';
 import { accessCookies, setAccessCookie } from './cookies';

@@ -3,45 +3,22 @@
 // MongoDB projection the workflow keeps. Finished shipments never reach Temporal: a query on a closed
 // workflow replays its whole history on a worker, which a page polled every few seconds must not cost.
 import type { Logger } from 'pino';
-import type { ShipmentGateway } from '../api/shipment-gateway';
 import { isTerminal } from '../domain/status';
-import type { Collections } from '../storage/collections';
-import { orderTimeline } from '../storage/read-models/read';
+import type { ShipmentGateway } from '../shipments/gateway';
 import type { ShipmentDoc } from '../storage/types';
 import type { TimelineEntry } from '../workflows/shipment/contract';
 import { fromProjection, fromView, type PageModel } from './model';
-
-/** Longest timeline a page shows; a real shipment has tens of scans. */
-const MAX_EVENTS = 300;
 
 export interface Contact {
   email?: string;
   phone?: string;
 }
 
-/** The projection reads the page needs (MongoDB in production; in memory in demos). */
+/** The projection reads the page needs (MongoDB in production: storage/tracking-page-store.ts; in memory in demos). */
 export interface TrackingStore {
   shipment(orderId: string): Promise<ShipmentDoc | null>;
   timeline(orderId: string): Promise<TimelineEntry[]>;
   contact(orderId: string): Promise<Contact | null>;
-}
-
-export class MongoTrackingStore implements TrackingStore {
-  constructor(private readonly cols: Pick<Collections, 'orders' | 'shipments' | 'trackingEvents' | 'readModels'>) {}
-
-  shipment(orderId: string): Promise<ShipmentDoc | null> {
-    return this.cols.shipments.findOne({ _id: orderId });
-  }
-
-  /** Newest first. By _id only once the read models are ready: the events collection is the largest. */
-  async timeline(orderId: string): Promise<TimelineEntry[]> {
-    return (await orderTimeline(this.cols, orderId, MAX_EVENTS)).reverse();
-  }
-
-  async contact(orderId: string): Promise<Contact | null> {
-    const o = await this.cols.orders.findOne({ _id: orderId }, { projection: { customer: 1 } });
-    return o ? { ...(o.customer?.email ? { email: o.customer.email } : {}), ...(o.customer?.phone ? { phone: o.customer.phone } : {}) } : null;
-  }
 }
 
 export interface SourceOptions {

@@ -1,5 +1,6 @@
 // Which secret authenticates which courier's webhooks, from its stored settings (see
 // CourierSettingsRepo's DecryptedCourierSettings for the field meanings).
+import { findCourier } from '../couriers/registry';
 import type { CourierId } from '../domain/events';
 import type { WebhookAuthConfig } from '../couriers/types';
 import type { DecryptedCourierSettings } from '../storage/courier-settings-repo';
@@ -20,15 +21,9 @@ export function webhookAuthFor(courier: CourierId, s: WebhookSecrets | null): We
   if (!s) return { config: {}, secrets: [] }; // no secret: every courier module refuses the request
   const secrets = [s.apiKey, s.apiSecret, s.webhookSecret].filter((v): v is string => !!v);
   if (s.fields.webhookScheme === 'hmac-sha256') return { config: { scheme: 'hmac-sha256', secret: s.webhookSecret }, secrets };
-  switch (courier) {
-    case 'shiprocket':
-      return { config: { scheme: 'courier', secret: s.webhookSecret }, secrets };
-    case 'delhivery':
-      return { config: { scheme: 'courier', secret: s.webhookSecret, headerName: s.fields.webhookHeaderName }, secrets };
-    case 'icarry':
-      // iCarry's callbacks carry the account's API key itself as `token`.
-      return { config: { scheme: 'courier', secret: s.apiKey ?? s.webhookSecret }, secrets };
-  }
+  const d = findCourier(courier);
+  // An unregistered courier has no scheme of its own: nothing authenticates.
+  return { config: d ? d.webhook.auth(s) : {}, secrets };
 }
 
 /**

@@ -3,9 +3,9 @@
 // retried by the relay with backoff. Signalling twice (a crash between signal and bookkeeping) is safe:
 // the workflow dedupes events by key.
 import type { Logger } from 'pino';
-import { ShipmentGatewayError, type ShipmentGateway } from '../api/shipment-gateway';
+import { ShipmentGatewayError, type ShipmentGateway } from '../shipments/gateway';
 import type { AwbIndexRepo } from '../storage/awb-index-repo';
-import { mapLimit } from '../api/services/map-limit';
+import { mapLimit } from '../lib/map-limit';
 import { overallStatus, type InboxDelivery, type InboxRecord, type InboxRepo } from '../storage/inbox-repo';
 import type { JournalItem } from '../storage/webhook-journal';
 

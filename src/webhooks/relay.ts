@@ -3,7 +3,7 @@
 // several API replicas can run it side by side.
 import type { Logger } from 'pino';
 import type { InboxRepo } from '../storage/inbox-repo';
-import { mapLimit } from '../api/services/map-limit';
+import { mapLimit } from '../lib/map-limit';
 import type { InboxDeliverer } from './deliver';
 
 export interface RelayOptions {

@@ -59,7 +59,7 @@ async function setup(disableAfterMs = 3 * 86_400_000) {
   const disabled: string[] = [];
   const acts = createStoreWebhookActivities({
     clock: { now: () => now },
-    storeWebhooks: { endpoints, feed: new StoreEventFeedWriter(new StoreEventFeed(mongo.db)), disableAfterMs, retry: { initialMs: 1000, maxMs: 8000 }, timeoutMs: 2000, onDisabled: (id: string) => disabled.push(id) },
+    storeWebhooks: { endpoints, feed: new StoreEventFeedWriter(new StoreEventFeed(mongo.db)), disableAfterMs, retry: { initialMs: 1000, maxMs: 8000 }, timeoutMs: 2000, onDisabled: (e: { id: string }) => disabled.push(e.id) },
   } as unknown as ActivityDeps);
   return { acts, endpoints, ep, secret, disabled };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsCsv } from '../../src/analytics/csv';
 import { slotAligned } from '../../src/analytics/read-model-facts';
 import { syncAnalytics, type SyncAnalyticsRequest } from '../../src/analytics/sync-analytics';
-import { localMidnight } from '../../src/analytics/time-buckets';
+import { localMidnight } from '../../src/lib/calendar-dates';
 import type { Mongo } from '../../src/storage/mongo';
 import { backfillReadModels } from '../../src/storage/read-models/backfill';
 import { freshMongo } from '../support/mongo';

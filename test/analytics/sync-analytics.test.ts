@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutcomes } from '../../src/analytics/facts';
 import { syncAnalytics, type PeriodRow, type SyncAnalyticsReport } from '../../src/analytics/sync-analytics';
-import { localMidnight } from '../../src/analytics/time-buckets';
+import { localMidnight } from '../../src/lib/calendar-dates';
 import type { Mongo } from '../../src/storage/mongo';
 import { freshMongo } from '../support/mongo';
 import { NOW, seedAnalytics, TZ } from './seed';

@@ -1,6 +1,7 @@
 // Periods are local calendar days/weeks in the store's time zone, DST included.
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, buckets, isCalendarDate, localDate, localMidnight } from '../../src/analytics/time-buckets';
+import { bucketIndex, buckets } from '../../src/analytics/time-buckets';
+import { isCalendarDate, localDate, localMidnight } from '../../src/lib/calendar-dates';
 
 const iso = (t: number) => new Date(t).toISOString();
 

@@ -79,7 +79,8 @@ describe('GET /api/ndr', () => {
   it('refuses bad filters and cursors with 400, and strangers with 401', async () => {
     await request(app).get('/api/ndr?reason=bored').set(auth).expect(400);
     await request(app).get('/api/ndr?minAttempts=-1').set(auth).expect(400);
-    await request(app).get('/api/ndr?cursor=garbage').set(auth).expect(400);
+    const bad = await request(app).get('/api/ndr?cursor=garbage').set(auth).expect(400);
+    expect(bad.body.error).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^invalid cursor/) });
     await request(app).get('/api/ndr?color=red').set(auth).expect(400);
     await request(app).get('/api/ndr').expect(401);
   });

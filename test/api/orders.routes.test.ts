@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import type { Mongo } from '../../src/storage/mongo';
 import { auth, FakeGateway, sampleOrder, testApp, trackingView } from '../support/api';
 import { freshMongo } from '../support/mongo';
@@ -107,7 +107,8 @@ describe('GET /api/orders', () => {
     const p2 = await request(app).get(`/api/orders?limit=2&cursor=${p1.body.nextCursor}`).set(auth).expect(200);
     expect(p2.body.items.map((o: { id: string }) => o.id)).toEqual(['A1']);
     expect(p2.body.nextCursor).toBeNull();
-    await request(app).get('/api/orders?cursor=garbage').set(auth).expect(400);
+    const bad = await request(app).get('/api/orders?cursor=garbage').set(auth).expect(400);
+    expect(bad.body.error).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^invalid cursor: pass the nextCursor of a previous page/) });
   });
 });
 

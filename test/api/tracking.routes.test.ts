@@ -1,8 +1,8 @@
 // Batch sync: per-order results that never fail as a whole, bounded in size and in concurrency.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
-import { SYNC_CONCURRENCY } from '../../src/api/services/sync-orders';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
+import { SYNC_CONCURRENCY } from '../../src/shipments/sync-orders';
 import type { Mongo } from '../../src/storage/mongo';
 import type { RefreshResult } from '../../src/workflows/shipment/contract';
 import { auth, FakeGateway, testApp, trackingView } from '../support/api';

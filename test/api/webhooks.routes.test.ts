@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import { icarryCallbackUrlToken, icarryWebhook } from '../../src/couriers/icarry';
 import type { InboxRecord } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';

@@ -21,7 +21,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app';
-import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
+import { TemporalShipmentGateway } from '../../src/shipments/gateway';
 import { delhiveryWebhook } from '../../src/couriers/delhivery';
 import { startFerretDb } from '../../src/infra/ferretdb';
 import { freePort, startProcess, type ManagedProcess } from '../../src/infra/processes';
@@ -42,7 +42,7 @@ import { webhookAuthFor } from '../../src/webhooks/auth-settings';
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
 import type { WebhookIngestor } from '../../src/webhooks/ingest';
 import { createWebhookPipeline, type WebhookPipeline } from '../../src/webhooks/pipeline';
-import { COURIER_WEBHOOKS } from '../../src/webhooks/modules';
+import { courierWebhooks } from '../../src/webhooks/modules';
 import type { WebhookRelay } from '../../src/webhooks/relay';
 import { SHIPMENT_TASK_QUEUE } from '../../src/workflows/shipment/contract';
 import { ADMIN_TOKEN, auth, sampleOrder } from '../support/api';
@@ -148,7 +148,7 @@ beforeAll(async () => {
   const inbox = new InboxRepo(mongo.db);
   const awbs = new AwbIndexRepo(mongo.cols);
   pipeline = createWebhookPipeline(
-    { db: mongo.db, inbox, awbs, gateway, modules: COURIER_WEBHOOKS, auth: async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), log },
+    { db: mongo.db, inbox, awbs, gateway, modules: courierWebhooks(), auth: async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), log },
     { retry: { baseDelayMs: 200, maxDelayMs: 2_000 }, relay: { intervalMs: 200, leaseMs: 10_000, concurrency: 8, batchSize: 200 } },
   );
   ({ ingestor, relay } = pipeline);

@@ -13,7 +13,7 @@ import { icarryCallbackUrlToken } from '../../src/couriers/icarry';
 import type { CourierId } from '../../src/domain/events';
 import type { Mongo } from '../../src/storage/mongo';
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
-import { COURIER_WEBHOOKS } from '../../src/webhooks/modules';
+import { courierWebhooks } from '../../src/webhooks/modules';
 import { FakeGateway, testStack } from '../support/api';
 import { freshMongo } from '../support/mongo';
 
@@ -51,7 +51,7 @@ afterAll(async () => mongo.close());
 beforeEach(async () => {
   await Promise.all([mongo.cols.inbox.deleteMany({}), mongo.cols.awbIndex.deleteMany({}), mongo.cols.couriers.deleteMany({})]);
   gateway = new FakeGateway();
-  s = testStack(mongo, { gateway, modules: COURIER_WEBHOOKS, log: pino({ level: 'debug' }, logSink), rateLimitPerMinute: 1_000_000, maxBodyBytes: 256 * 1024 });
+  s = testStack(mongo, { gateway, modules: courierWebhooks(), log: pino({ level: 'debug' }, logSink), rateLimitPerMinute: 1_000_000, maxBodyBytes: 256 * 1024 });
   for (const c of ['shiprocket', 'delhivery', 'icarry'] as const) {
     await s.courierSettings.put(c, { provider: c, enabled: false, apiKey: SECRETS[c].apiKey, webhookSecret: SECRETS[c].webhookSecret, fields: c === 'delhivery' ? { webhookHeaderName: 'authorization' } : {} }, 'fuzz');
   }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
+import { TemporalShipmentGateway } from '../../src/shipments/gateway';
 import type { ShipmentStatus } from '../../src/domain/status';
 import type { Mongo } from '../../src/storage/mongo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';

@@ -2,7 +2,7 @@
 // cannot be forged or outlive their token, CSRF on every POST, secrets that never come back out.
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import type { Mongo } from '../../src/storage/mongo';
 import { freshMongo } from '../support/mongo';
 import { ADMIN, consoleApp, hidden, OTHER_ADMIN, seedConsole, SESSION_SECRET, sessionCookie, setCookie, signedIn, TEMPORAL_UI } from './support';

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_TIME_BINS, deliveryBinOf, PeriodAccumulator } from '../../src/analytics/metrics';
-import { COURIER_IDS } from '../../src/domain/events';
+import { courierIds } from '../../src/couriers/registry';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../../src/domain/status';
 import { fieldKey, idOfFieldKey, shardOf, SHIPMENT_ACTIVE_SHARDS, utcSlot, slotInstant, SLOT_MS } from '../../src/storage/read-models/keys';
 import { diffEntries, workerEntries, type Entry, type RmOps, type ShipmentState } from '../../src/storage/read-models/state';
@@ -15,7 +15,7 @@ const state = (orderId: string): fc.Arbitrary<ShipmentState> =>
   fc
     .record({
       seq: fc.integer({ min: 1, max: 50 }),
-      courier: fc.constantFrom(...COURIER_IDS),
+      courier: fc.constantFrom(...courierIds()),
       status: fc.constantFrom(...SHIPMENT_STATUSES),
       ndrOpen: fc.boolean(),
       ndrAttempts: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),

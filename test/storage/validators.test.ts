@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CourierSettingsRepo } from '../../src/storage/courier-settings-repo';
 import { InboxRepo } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';
-import { applyValidators, VALIDATORS } from '../../src/storage/validators';
+import { applyValidators, validators } from '../../src/storage/validators';
 import { testSecretBox } from '../support/api';
 import { bsonSchemaErrors } from '../support/bson-schema';
 import { freshMongo } from '../support/mongo';
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => mongo.close());
 
-const schemaOf = (collection: string) => (VALIDATORS[collection] as { $jsonSchema: Parameters<typeof bsonSchemaErrors>[1] }).$jsonSchema;
+const schemaOf = (collection: string) => (validators()[collection] as { $jsonSchema: Parameters<typeof bsonSchemaErrors>[1] }).$jsonSchema;
 
 describe('applyValidators', () => {
   it('reports FerretDB v1 as not enforcing them, and leaves the collections usable (idempotent)', async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { analyticsRouter } from '../../src/analytics';
 import { createApp } from '../../src/api/app';
-import { ShipmentGatewayError, type BookingRetry, type ShipmentGateway } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError, type BookingRetry, type ShipmentGateway } from '../../src/shipments/gateway';
 import { safeEqual } from '../../src/couriers/common/hmac';
 import type { CourierWebhook, WebhookRequest } from '../../src/couriers/types';
 import type { CourierId, TrackingEvent } from '../../src/domain/events';

@@ -19,10 +19,10 @@ import request from 'supertest';
 import { createActivities, LoggingNotificationSender, type ActivityConfig } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { storeWebhooksService, storeWebhookWorkerDeps } from '../../src/store-webhooks/compose';
-import { TemporalShipmentGateway } from '../../src/api/shipment-gateway';
+import { TemporalShipmentGateway } from '../../src/shipments/gateway';
 import { icarryCallbackUrlToken } from '../../src/couriers/icarry';
 import type { CourierId } from '../../src/couriers/types';
-import { SettingsCourierRegistry } from '../../src/infra/courier-registry';
+import { SettingsCourierClients } from '../../src/couriers/clients';
 import { registerSearchAttributes } from '../../src/infra/register-search-attributes';
 import { SecretBox } from '../../src/lib/secret-box';
 import { SIMULATOR_DEFAULTS } from '../../src/simulators/defaults';
@@ -46,7 +46,7 @@ import { cachedAuthSource, webhookAuthFor } from '../../src/webhooks/auth-settin
 import { WEBHOOK_PATHS } from '../../src/webhooks/endpoints';
 import type { WebhookIngestor } from '../../src/webhooks/ingest';
 import { createWebhookPipeline, type WebhookPipeline } from '../../src/webhooks/pipeline';
-import { COURIER_WEBHOOKS } from '../../src/webhooks/modules';
+import { courierWebhooks } from '../../src/webhooks/modules';
 import type { WebhookRelay } from '../../src/webhooks/relay';
 import { SHIPMENT_TASK_QUEUE } from '../../src/workflows/shipment/contract';
 import { ADMIN_TOKEN } from './api';
@@ -192,7 +192,7 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
       inbox,
       awbs,
       gateway,
-      modules: COURIER_WEBHOOKS,
+      modules: courierWebhooks(),
       auth: cachedAuthSource(async (c) => webhookAuthFor(c, await courierSettings.getDecrypted(c)), 5_000),
       log: quiet,
     },
@@ -233,7 +233,7 @@ export async function startWaybill(o: WaybillOptions): Promise<Waybill> {
   // The worker, as worker.ts builds it: its registry reads those settings back through the repository.
   const now = () => Date.now();
   const activities = createActivities({
-    couriers: new SettingsCourierRegistry({ source: courierSettings, mode: 'live', production: false, simulatorHost: '127.0.0.1', simulatorBasePort: 1, deps: { now } }),
+    couriers: new SettingsCourierClients({ source: courierSettings, mode: 'live', production: false, simulatorHost: '127.0.0.1', simulatorBasePort: 1, deps: { now } }),
     store: new MongoProjectionStore(o.mongo.cols),
     ledger: new MongoNotificationLedger(o.mongo.cols, now),
     sender: new LoggingNotificationSender({ info: noop }),

@@ -5,16 +5,16 @@ import { expect } from 'vitest';
 import { createProjectionActivities } from '../../src/activities/projection-activities';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { syncAnalytics } from '../../src/analytics/sync-analytics';
-import { COURIER_IDS } from '../../src/domain/events';
+import { courierIds } from '../../src/couriers/registry';
+import type { CourierId } from '../../src/domain/events';
 import { NDR_REASONS, ORDER_STATUSES, SHIPMENT_STATUSES } from '../../src/domain/status';
-import { listShipments, listShipmentsByQuery, listStuck, listStuckByQuery, type ShipmentFilters } from '../../src/ops-console/shipment-list';
 import type { Collections } from '../../src/storage/collections';
 import { OrdersRepo } from '../../src/storage/orders-repo';
 import { MongoProjectionStore } from '../../src/storage/projection-store';
 import { ids, RM_VERSION } from '../../src/storage/read-models/keys';
 import { orderTimeline, setRmReadyCache } from '../../src/storage/read-models/read';
 import { CANCEL_ENTRY, orderInputOf, SHIP_DELAY_MS, type SyntheticOrder } from '../../src/storage/read-models/synthetic';
-import { ShipmentsRepo, type NdrQueueQuery } from '../../src/storage/shipments-repo';
+import { ShipmentsRepo, type NdrQueueQuery, type ShipmentPageQuery } from '../../src/storage/shipments-repo';
 
 export const sampleInput = orderInputOf;
 
@@ -78,7 +78,7 @@ const idsOf = <T extends { _id: string }>(w: { pages: T[][]; cursors: Array<stri
 /** Orders list: every filter the API offers, every page, read models vs the plain query. */
 export async function expectOrderListsMatch(cols: Collections, limit = 7): Promise<number> {
   const repo = new OrdersRepo(cols);
-  const filters = [{}, ...ORDER_STATUSES.map((status) => ({ status })), ...COURIER_IDS.map((courier) => ({ courier })), { status: 'delivered' as const, courier: 'delhivery' as const }, { status: 'shipped' as const, courier: 'icarry' as const }, { status: 'processing' as const, courier: 'shiprocket' as const }];
+  const filters = [{}, ...ORDER_STATUSES.map((status) => ({ status })), ...courierIds().map((courier) => ({ courier })), { status: 'delivered' as const, courier: 'delhivery' as const }, { status: 'shipped' as const, courier: 'icarry' as const }, { status: 'processing' as const, courier: 'shiprocket' as const }];
   let items = 0;
   for (const f of filters) {
     const fast = idsOf(await walk((cursor) => repo.list({ ...f, limit, ...(cursor ? { cursor } : {}) })));
@@ -90,25 +90,26 @@ export async function expectOrderListsMatch(cols: Collections, limit = 7): Promi
 }
 
 export async function expectShipmentListsMatch(cols: Collections, limit = 7): Promise<number> {
-  const filters: ShipmentFilters[] = [
+  const repo = new ShipmentsRepo(cols);
+  const filters: Array<Omit<ShipmentPageQuery, 'limit'>> = [
     {},
     ...SHIPMENT_STATUSES.map((status) => ({ status })),
-    ...COURIER_IDS.map((courier) => ({ courier })),
+    ...courierIds().map((courier) => ({ courier })),
     { status: 'delivered', courier: 'icarry' },
     { status: 'in_transit', courier: 'delhivery' },
-    { ndr: 'open' },
-    { ndr: 'open', courier: 'shiprocket' },
-    { stuck: '1' },
+    { ndrOpen: true },
+    { ndrOpen: true, courier: 'shiprocket' },
+    { stuck: true },
   ];
   let items = 0;
   for (const f of filters) {
-    const fast = idsOf(await walk((cursor) => listShipments(cols, { ...f, ...(cursor ? { cursor } : {}) }, limit)));
-    const plain = idsOf(await walk((cursor) => listShipmentsByQuery(cols, { ...f, ...(cursor ? { cursor } : {}) }, limit)));
+    const fast = idsOf(await walk((cursor) => repo.list({ ...f, limit, ...(cursor ? { cursor } : {}) })));
+    const plain = idsOf(await walk((cursor) => repo.listByQuery({ ...f, limit, ...(cursor ? { cursor } : {}) })));
     expect(fast, JSON.stringify(f)).toEqual(plain);
     items += plain.pages.flat().length;
   }
-  for (const courier of [undefined, ...COURIER_IDS]) {
-    expect((await listStuck(cols, courier)).map((s) => s._id)).toEqual((await listStuckByQuery(cols, courier)).map((s) => s._id));
+  for (const courier of [undefined, ...courierIds()]) {
+    expect((await repo.stuck(courier)).map((s) => s._id)).toEqual((await repo.stuckByQuery(courier)).map((s) => s._id));
   }
   return items;
 }
@@ -117,7 +118,7 @@ export async function expectNdrQueuesMatch(cols: Collections, now: number, limit
   const repo = new ShipmentsRepo(cols, () => now);
   const queries: Array<Omit<NdrQueueQuery, 'limit' | 'cursor'>> = [
     {},
-    ...COURIER_IDS.map((courier) => ({ courier })),
+    ...courierIds().map((courier) => ({ courier })),
     { reason: NDR_REASONS[0] },
     { minAttempts: 2 },
     { paymentMethod: 'cod' },
@@ -134,7 +135,7 @@ export async function expectNdrQueuesMatch(cols: Collections, now: number, limit
   return items;
 }
 
-export async function expectAnalyticsMatch(cols: Collections, now: number, ranges: Array<{ from: string; to: string; bucket?: 'day' | 'week'; courier?: (typeof COURIER_IDS)[number] }>, timeZone = 'Asia/Kolkata'): Promise<void> {
+export async function expectAnalyticsMatch(cols: Collections, now: number, ranges: Array<{ from: string; to: string; bucket?: 'day' | 'week'; courier?: CourierId }>, timeZone = 'Asia/Kolkata'): Promise<void> {
   for (const r of ranges) {
     const req = { from: r.from, to: r.to, bucket: r.bucket ?? 'day', syncWindowHours: 27, ...(r.courier ? { courier: r.courier } : {}) } as const;
     const fast = await syncAnalytics(cols, req, { timeZone, now: () => now, source: 'read-models' });

@@ -2,7 +2,7 @@
 // enter through the same doors as the real ones (ProjectionStore, NotificationLedger,
 // NotificationSender, CourierRegistry), so the activities under test are the production activities.
 import { CourierError } from '../../src/couriers/common/errors';
-import { StaticCourierRegistry } from '../../src/couriers/registry';
+import { StaticCourierClients } from '../../src/couriers/clients';
 import type {
   Booking,
   CancelResult,
@@ -247,8 +247,8 @@ export class FakeCourier implements CourierClient {
   }
 }
 
-export function fakeRegistry(...couriers: FakeCourier[]) {
-  return new StaticCourierRegistry(Object.fromEntries(couriers.map((c) => [c.id, c])));
+export function fakeClients(...couriers: FakeCourier[]) {
+  return new StaticCourierClients(Object.fromEntries(couriers.map((c) => [c.id, c])));
 }
 
 export interface FakeWorld {
@@ -269,7 +269,7 @@ export function fakeWorld(...couriers: FakeCourier[]): FakeWorld & { deps: impor
     ledger,
     sender,
     deps: {
-      couriers: fakeRegistry(...list),
+      couriers: fakeClients(...list),
       store,
       ledger,
       sender,

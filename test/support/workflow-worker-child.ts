@@ -5,7 +5,7 @@
 //   env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, MONGO_URI, MONGO_DB, TASK_QUEUE, WORKFLOW_BUNDLE (code path)
 import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities, type NotificationSender, type OutgoingMessage } from '../../src/activities';
-import { StaticCourierRegistry } from '../../src/couriers/registry';
+import { StaticCourierClients } from '../../src/couriers/clients';
 import type { Booking, CourierClient, CreateShipmentRequest, ShipmentRef, TrackingEvent, TrackResult } from '../../src/couriers/types';
 import { connectMongo } from '../../src/storage/mongo';
 import { MongoNotificationLedger } from '../../src/storage/notification-ledger';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(env('MONGO_URI'), env('MONGO_DB'), { ensureIndexes: false });
   const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const activities = createActivities({
-    couriers: new StaticCourierRegistry({ delhivery: new DurableFakeCourier(mongo.db) }),
+    couriers: new StaticCourierClients({ delhivery: new DurableFakeCourier(mongo.db) }),
     store: new MongoProjectionStore(mongo.cols),
     ledger: new MongoNotificationLedger(mongo.cols),
     sender: new SlowDedupingProvider(mongo.db),

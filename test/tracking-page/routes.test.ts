@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import type { Mongo } from '../../src/storage/mongo';
-import { MongoTrackingStore } from '../../src/tracking-page/source';
+import { MongoTrackingStore } from '../../src/storage/tracking-page-store';
 import { freshMongo } from '../support/mongo';
 import { emptyStore, ndrView, pageApp, StubGateway, storeOrder, storeShipment, view, visibleText } from './support';
 

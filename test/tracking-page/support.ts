@@ -2,7 +2,7 @@
 // it), settings for tests, a scriptable gateway, and shipment views and projection documents.
 import express, { type Express } from 'express';
 import pino from 'pino';
-import { ShipmentGatewayError, type ShipmentGateway } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError, type ShipmentGateway } from '../../src/shipments/gateway';
 import type { ShipmentStatus } from '../../src/domain/status';
 import type { Collections } from '../../src/storage/collections';
 import type { OrderDoc, ShipmentDoc, TrackingEventDoc } from '../../src/storage/types';

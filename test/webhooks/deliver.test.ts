@@ -2,7 +2,7 @@
 // not hammering a Temporal that is down.
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import type { TrackingEvent } from '../../src/domain/events';
 import { AwbIndexRepo } from '../../src/storage/awb-index-repo';
 import { InboxRepo, type InboxRecord } from '../../src/storage/inbox-repo';

@@ -2,7 +2,7 @@
 // writer's log, and retention. The gateway is a fake that records signals.
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ShipmentGatewayError } from '../../src/api/shipment-gateway';
+import { ShipmentGatewayError } from '../../src/shipments/gateway';
 import { AwbIndexRepo } from '../../src/storage/awb-index-repo';
 import { COLLECTIONS } from '../../src/storage/collections';
 import { InboxRepo, type InboxRecord } from '../../src/storage/inbox-repo';

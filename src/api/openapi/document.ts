@@ -1,8 +1,9 @@
 // Builds the OpenAPI 3.1 document from the route table. zod's toJSONSchema emits JSON Schema 2020-12,
 // which is OpenAPI 3.1's schema dialect, so schemas go in unchanged.
 import { z } from 'zod';
+import { courierIds } from '../../couriers/registry';
 import { errorResponse } from '../response-schemas';
-import { ROUTES, type RouteDoc } from './routes';
+import { apiRoutes, type RouteDoc } from './routes';
 import { STORE_TAGS, storeEventWebhooks } from './store-events';
 
 type Json = Record<string, unknown>;
@@ -21,10 +22,14 @@ export function buildOpenApiDocument(info: { version: string; serverUrl?: string
   };
 
   const paths: Record<string, Json> = {};
-  for (const r of ROUTES) {
+  const routes = apiRoutes();
+  for (const r of routes) {
     (paths[openApiPath(r.path)] ??= {})[r.method] = operation(r, schema);
   }
   schema(errorResponse, 'output');
+  // Courier ids are checked against the registry when parsed; the document lists the ones registered now.
+  if (components.CourierId) components.CourierId = { ...(components.CourierId as Json), type: 'string', enum: courierIds() };
+  if (components.CourierProvider) components.CourierProvider = { ...(components.CourierProvider as Json), type: 'string', enum: [...courierIds(), 'manual'] };
   return {
     openapi: '3.1.0',
     info: {
@@ -33,7 +38,7 @@ export function buildOpenApiDocument(info: { version: string; serverUrl?: string
       description: 'Orders, shipments, NDRs and courier webhooks. Admin endpoints take `Authorization: Bearer <token>`; webhooks authenticate with each courier\'s own scheme.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
-    tags: [...new Set(ROUTES.map((r) => r.tag))].map((name) => STORE_TAGS.find((t) => t.name === name) ?? { name }),
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => STORE_TAGS.find((t) => t.name === name) ?? { name }),
     paths,
     // What Waybill sends to the store's own system (OpenAPI 3.1 webhooks).
     webhooks: storeEventWebhooks(schema),

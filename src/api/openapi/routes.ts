@@ -2,13 +2,15 @@
 // document is built from this table, and a test checks the table against the routes Express really has.
 import type { z } from 'zod';
 import { analyticsQuerySchema } from '../../analytics';
+import { listCouriers } from '../../couriers/registry';
 import { WEBHOOK_PATHS } from '../../webhooks/endpoints';
 import * as res from '../response-schemas';
 import {
+  anyCourierSettingsBodySchema,
   batchSyncBodySchema,
   cancelBodySchema,
+  courierFieldsSummary,
   courierParamsSchema,
-  courierSettingsBodySchema,
   inboxQuerySchema,
   listOrdersQuerySchema,
   manualStatusBodySchema,
@@ -55,7 +57,8 @@ const webhookRoute = (path: string, summary: string, description: string): Route
   errors: [404, 413, 429, 503],
 });
 
-export const ROUTES: RouteDoc[] = [
+/** Every route, with the registered couriers' webhook routes and settings as they are when called. */
+export const apiRoutes = (): RouteDoc[] => [
   { method: 'get', path: '/healthz', tag: 'Health', summary: 'The process is alive', auth: 'none', ok: { status: 200, description: 'alive', schema: res.healthResponse } },
   { method: 'get', path: '/readyz', tag: 'Health', summary: 'Temporal and MongoDB answer', auth: 'none', ok: { status: 200, description: 'ready (503 when not)', schema: res.healthResponse }, errors: [503] },
   { method: 'get', path: '/openapi.json', tag: 'Docs', summary: 'This document', auth: 'none', ok: { status: 200, description: 'OpenAPI 3.1' } },
@@ -149,21 +152,17 @@ export const ROUTES: RouteDoc[] = [
     tag: 'Couriers',
     summary: "Replace a courier's settings",
     description:
-      'Non-secret settings are replaced as given. Secrets (apiKey, apiSecret, webhookSecret) are write-only: omit one to keep it, send null to clear it. Fields per courier — shiprocket: pickupLocation*, pickupPincode*, courierCompanyId; delhivery: warehouseName*, shippingMode, webhookHeaderName; icarry: username*, pickupAddressId*, pickupPincode*, returnAddressId, shipmentMode (* required when enabled). Any: webhookScheme.',
+      `Non-secret settings are replaced as given. Secrets (apiKey, apiSecret, webhookSecret) are write-only: omit one to keep it, send null to clear it. Fields per courier — ${courierFieldsSummary()} (* required when enabled). Any: webhookScheme.`,
     auth: 'admin',
     params: courierParamsSchema,
-    body: courierSettingsBodySchema,
+    body: anyCourierSettingsBodySchema(),
     ok: { status: 200, description: 'settings, secrets redacted', schema: res.courierSettingsResponse },
   },
   { method: 'get', path: '/api/admin/couriers/:courierId/webhook-url', tag: 'Couriers', summary: "Webhook URL and auth to paste into the courier's dashboard, checked against its rules", auth: 'admin', params: courierParamsSchema, ok: { status: 200, description: 'webhook setup', schema: res.webhookSetupResponse } },
   { method: 'post', path: '/api/admin/secrets/rotate', tag: 'Admin', summary: 'Re-encrypt every stored secret under the current key', auth: 'admin', ok: { status: 200, description: 'rotation report', schema: res.rotationResponse } },
   { method: 'get', path: '/api/admin/webhook-inbox', tag: 'Admin', summary: 'Webhook inbox counts and recent deliveries', auth: 'admin', query: inboxQuerySchema, ok: { status: 200, description: 'inbox', schema: res.inboxResponse } },
 
-  webhookRoute(WEBHOOK_PATHS.shiprocket, 'Shiprocket tracking webhook', 'Shiprocket rejects URLs containing "sr", "kr", "shiprocket" or "kartrocket": paste this one. Auth: the security token in `x-api-key`.'),
-  webhookRoute(WEBHOOK_PATHS.shiprocketNamed, 'Shiprocket tracking webhook (named path)', 'Same receiver; Shiprocket\'s dashboard refuses this URL, other senders may use it.'),
-  webhookRoute(WEBHOOK_PATHS.delhivery, 'Delhivery scan push', 'Auth: the static header agreed with Delhivery.'),
-  webhookRoute(WEBHOOK_PATHS.icarryStatus, 'iCarry status callback', 'Auth: the API key iCarry sends as `token` in the body.'),
-  webhookRoute(WEBHOOK_PATHS.icarryNdr, 'iCarry daily NDR batch', 'One delivery can carry many AWBs.'),
+  ...listCouriers().flatMap((c) => c.webhook.routes.map((w) => webhookRoute(w.path, w.summary, w.description))),
   { ...webhookRoute(WEBHOOK_PATHS.generic, 'Any courier, by id', "The courier's own scheme, or Waybill's HMAC (`x-waybill-signature: t=…,v1=…`) when its settings say so."), params: courierParamsSchema },
 
   ...STORE_WEBHOOK_ROUTES,

@@ -1,5 +1,5 @@
 // The store integration's part of the OpenAPI document: the admin routes of the store's webhook
-// endpoints and GET /api/events (spread into ROUTES), and the top-level `webhooks` section: one POST per
+// endpoints and GET /api/events (spread into apiRoutes()), and the top-level `webhooks` section: one POST per
 // store event type, as Waybill sends it to the store (Standard Webhooks headers, body, example, and
 // what each answer means).
 import { z } from 'zod';

@@ -7,7 +7,7 @@ import type { WebhookSecrets } from '../../webhooks/auth-settings';
 import { webhookSetup } from '../../webhooks/endpoints';
 import { ApiError, notFound } from '../errors';
 import { actorOf, handle, parse } from '../middleware';
-import { courierParamsSchema, courierSettingsBodySchemas } from '../schemas';
+import { courierParamsSchema, courierSettingsBodySchema } from '../schemas';
 
 export interface CouriersRouteDeps {
   courierSettings: CourierSettingsRepo;
@@ -33,7 +33,7 @@ export function couriersRouter(d: CouriersRouteDeps): Router {
     '/:courierId',
     handle(async (req, res) => {
       const { courierId } = parse(courierParamsSchema, req.params);
-      const body = parse(courierSettingsBodySchemas[courierId], req.body);
+      const body = parse(courierSettingsBodySchema(courierId), req.body);
       if (body.apiConfig.provider !== courierId && body.apiConfig.provider !== 'manual') {
         throw new ApiError('validation_failed', 'request validation failed', [{ path: 'apiConfig.provider', message: `must be '${courierId}' or 'manual'` }]);
       }

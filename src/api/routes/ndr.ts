@@ -1,9 +1,7 @@
 // The open NDR queue, from the shipments projection (lists read MongoDB; live detail reads the workflow).
 import { Router } from 'express';
-import { BadCursorError } from '../../storage/orders-repo';
 import type { ShipmentsRepo } from '../../storage/shipments-repo';
 import type { ShipmentDoc } from '../../storage/types';
-import { ApiError } from '../errors';
 import { handle, parse } from '../middleware';
 import { ndrQuerySchema } from '../schemas';
 
@@ -14,13 +12,8 @@ export function ndrRouter(d: { shipmentsRepo: ShipmentsRepo; now?: () => number 
     '/',
     handle(async (req, res) => {
       const q = parse(ndrQuerySchema, req.query);
-      try {
-        const page = await d.shipmentsRepo.ndrQueue(q);
-        res.json({ items: page.items.map((s) => ndrItem(s, now())), nextCursor: page.nextCursor ?? null });
-      } catch (e) {
-        if (e instanceof BadCursorError) throw new ApiError('validation_failed', 'invalid cursor');
-        throw e;
-      }
+      const page = await d.shipmentsRepo.ndrQueue(q);
+      res.json({ items: page.items.map((s) => ndrItem(s, now())), nextCursor: page.nextCursor ?? null });
     }),
   );
   return r;

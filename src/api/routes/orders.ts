@@ -1,14 +1,14 @@
 // Orders pushed by the store, and the admin actions on one order: ship, sync, manual status, NDR
 // resolution, cancel, and reading its live tracking.
 import { Router } from 'express';
-import { BadCursorError, type OrdersRepo } from '../../storage/orders-repo';
+import { cancelOrder } from '../../shipments/cancel-order';
+import type { BookingRetry, ShipmentGateway } from '../../shipments/gateway';
+import { retryShipment, shipOrder, type ShipDeps } from '../../shipments/ship-order';
+import type { OrdersRepo } from '../../storage/orders-repo';
 import type { OrderDoc } from '../../storage/types';
 import { ApiError, notFound } from '../errors';
 import { actorOf, handle, parse, requestIdOf } from '../middleware';
 import { cancelBodySchema, listOrdersQuerySchema, manualStatusBodySchema, ndrResolveBodySchema, orderInputSchema, orderParamsSchema, shipBodySchema } from '../schemas';
-import { cancelOrder } from '../services/cancel-order';
-import { retryShipment, shipOrder, type ShipDeps } from '../services/ship-order';
-import type { BookingRetry, ShipmentGateway } from '../shipment-gateway';
 
 export interface OrdersRouteDeps extends Omit<ShipDeps, 'shipments'> {
   orders: OrdersRepo;
@@ -32,13 +32,8 @@ export function ordersRouter(d: OrdersRouteDeps): Router {
     '/',
     handle(async (req, res) => {
       const q = parse(listOrdersQuerySchema, req.query);
-      try {
-        const page = await d.orders.list(q);
-        res.json({ items: page.items.map(orderView), nextCursor: page.nextCursor ?? null });
-      } catch (e) {
-        if (e instanceof BadCursorError) throw new ApiError('validation_failed', 'invalid cursor');
-        throw e;
-      }
+      const page = await d.orders.list(q);
+      res.json({ items: page.items.map(orderView), nextCursor: page.nextCursor ?? null });
     }),
   );
 

@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { handle, parse } from '../middleware';
 import { batchSyncBodySchema } from '../schemas';
-import { syncOrders } from '../services/sync-orders';
-import type { ShipmentGateway } from '../shipment-gateway';
+import type { ShipmentGateway } from '../../shipments/gateway';
+import { syncOrders } from '../../shipments/sync-orders';
 
 export function trackingRouter(d: { shipments: Pick<ShipmentGateway, 'refresh'> }): Router {
   const r = Router();

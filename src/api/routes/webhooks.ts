@@ -3,7 +3,7 @@
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import type { WebhookOutcome } from '../../lib/metrics';
 import type { CourierId } from '../../domain/events';
-import { WEBHOOK_PATHS } from '../../webhooks/endpoints';
+import { courierWebhookRoutes, WEBHOOK_PATHS } from '../../webhooks/endpoints';
 import type { IngestOutcome, WebhookIngestor } from '../../webhooks/ingest';
 import { isMongoUnavailable } from '../../storage/mongo';
 import { ApiError } from '../errors';
@@ -34,11 +34,14 @@ const local = (path: string) => path.slice(BASE.length);
 /** Mount at /api/webhooks, before any JSON body parser. */
 export function webhooksRouter(d: WebhooksRouteDeps): Router {
   const r = Router();
+  // The couriers registered when the router is built, and their own paths.
+  const named = courierWebhookRoutes();
+  const courierAt = new Map(named.map((n) => [n.path, n.courier]));
   const maxInflight = d.maxInflight ?? DEFAULT_WEBHOOK_MAX_INFLIGHT;
   let inflight = 0;
   r.use((req, res, next) => {
     if (inflight >= maxInflight) {
-      d.onOutcome?.(courierFromPath(req.path), 'shed');
+      d.onOutcome?.(courierFromPath(req.path, courierAt), 'shed');
       res.setHeader('Connection', 'close'); // the unread body is not worth keeping the socket for
       return next(new ApiError('unavailable', 'too many webhooks in flight; retry later', undefined, d.shedRetryAfterSeconds ?? 2));
     }
@@ -87,12 +90,8 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
       }
     });
 
-  // Named routes first: they win over the generic one for the same path.
-  r.post(local(WEBHOOK_PATHS.shiprocket), receive(() => 'shiprocket'));
-  r.post(local(WEBHOOK_PATHS.shiprocketNamed), receive(() => 'shiprocket'));
-  r.post(local(WEBHOOK_PATHS.delhivery), receive(() => 'delhivery'));
-  r.post(local(WEBHOOK_PATHS.icarryStatus), receive(() => 'icarry'));
-  r.post(local(WEBHOOK_PATHS.icarryNdr), receive(() => 'icarry'));
+  // Each registered courier's own paths first: they win over the generic one for the same path.
+  for (const n of named) r.post(local(n.path), receive(() => n.courier));
   r.post(
     local(WEBHOOK_PATHS.generic),
     receive((req) => {
@@ -104,7 +103,7 @@ export function webhooksRouter(d: WebhooksRouteDeps): Router {
   // A body over the limit never reaches a handler: count it here, then let the error middleware answer 413.
   const countTooLarge: ErrorRequestHandler = (err: unknown, req, _res, next) => {
     if (typeof err === 'object' && err !== null && (err as { type?: unknown }).type === 'entity.too.large') {
-      d.onOutcome?.(courierFromPath(req.path), 'too_large');
+      d.onOutcome?.(courierFromPath(req.path, courierAt), 'too_large');
     }
     next(err);
   };
@@ -125,10 +124,7 @@ function outcomeOf(out: IngestOutcome): WebhookOutcome {
   }
 }
 
-function courierFromPath(path: string): string {
+function courierFromPath(path: string, courierAt: ReadonlyMap<string, string>): string {
   const full = BASE + path;
-  if (full === WEBHOOK_PATHS.shiprocket || full === WEBHOOK_PATHS.shiprocketNamed) return 'shiprocket';
-  if (full === WEBHOOK_PATHS.delhivery) return 'delhivery';
-  if (full === WEBHOOK_PATHS.icarryStatus || full === WEBHOOK_PATHS.icarryNdr) return 'icarry';
-  return /\/courier\/([a-z]+)$/.exec(full)?.[1] ?? 'unknown';
+  return courierAt.get(full) ?? /\/courier\/([a-z0-9-]+)$/.exec(full)?.[1] ?? 'unknown';
 }

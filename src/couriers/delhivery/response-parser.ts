@@ -1,7 +1,7 @@
 // Delhivery response bodies → plain outcomes. Pure; classification into CourierErrors stays in classify.ts.
 import type { Serviceability } from '../types';
-import { bodyMessages } from './classify';
-import { createResponseSchema, editResponseSchema, pincodeResponseSchema } from './vendor';
+import { bodyMessages } from './errors';
+import { createResponseSchema, editResponseSchema, pincodeResponseSchema } from './wire';
 
 // ---------------------------------------------------------------------------------------------------
 // Create

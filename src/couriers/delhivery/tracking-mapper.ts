@@ -4,7 +4,7 @@ import type { TrackingEvent } from '../../domain/events';
 import type { ShipmentStatus } from '../../domain/status';
 import { awbString, keyTime, parseCourierTime } from '../common/units';
 import { mapScan } from './status-map';
-import type { DlvShipment } from './vendor';
+import type { DlvShipment } from './wire';
 
 export const trackingUrlFor = (awb: string) => `https://www.delhivery.com/track/package/${encodeURIComponent(awb)}`;
 

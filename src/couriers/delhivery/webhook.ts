@@ -5,7 +5,7 @@ import { HMAC_HEADER, safeEqual, verifyHmac } from '../common/hmac';
 import { awbString, parseCourierTime } from '../common/units';
 import type { CourierWebhook, WebhookAuthConfig, WebhookParseResult, WebhookRequest } from '../types';
 import { mapTrackedShipment, scanEvent, statusScan } from './tracking-mapper';
-import { shipmentSchema, type DlvShipment } from './vendor';
+import { shipmentSchema, type DlvShipment } from './wire';
 
 export const DEFAULT_WEBHOOK_HEADER = 'authorization';
 

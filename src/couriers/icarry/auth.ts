@@ -4,7 +4,7 @@ import type { CourierHttp } from '../common/http';
 import type { IcarryConfig } from './config';
 import { encodeForm } from './form';
 import { parseReplyJson } from './json';
-import { isIpRejection, rejectionOf } from './replies';
+import { isIpRejection, rejectionOf } from './errors';
 
 /** The token lives 60 minutes; renewing at 55 leaves room for clock skew and a slow request. */
 export const TOKEN_REFRESH_AFTER_MS = 55 * 60_000;

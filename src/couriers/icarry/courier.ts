@@ -17,10 +17,10 @@ import type {
   TrackResult,
 } from '../types';
 import type { BookingJournal, JournalEntry } from './booking-journal';
-import type { IcarryApi } from './client';
+import type { IcarryHttp } from './http';
 import type { IcarryConfig } from './config';
 import { bookingFields, bookingFromReply, scanEvents, serviceabilityFromReply, syncStatusEvent, syncStatuses } from './mapper';
-import { cancelReply, syncReply, trackReply } from './vendor-types';
+import { cancelReply, syncReply, trackReply } from './wire';
 
 /**
  * Shipment ids per api_shipment_status_sync call. IC-PDF states no limit (its example sends 3); the
@@ -28,17 +28,19 @@ import { cancelReply, syncReply, trackReply } from './vendor-types';
  * small enough that one slow call cannot time out a whole poll round.
  */
 export const ICARRY_BULK_TRACK_LIMIT = 50;
+/** No NDR API: NDRs go to ops. */
+export const ICARRY_CAPABILITIES: CourierCapabilities = { ndrActions: false, cancel: true, bulkTrackLimit: ICARRY_BULK_TRACK_LIMIT };
 
 const CANCEL_NOTE =
   'iCarry cancels a shipment that has not been picked up at no charge; one already picked up is returned to the pickup address instead, and RTO charges apply.';
 
 export class IcarryCourier implements CourierClient {
   readonly id = 'icarry' as const;
-  readonly capabilities: CourierCapabilities = { ndrActions: false, cancel: true, bulkTrackLimit: ICARRY_BULK_TRACK_LIMIT };
+  readonly capabilities: CourierCapabilities = ICARRY_CAPABILITIES;
 
   constructor(
     private readonly config: IcarryConfig,
-    private readonly api: IcarryApi,
+    private readonly api: IcarryHttp,
     private readonly deps: CourierDeps,
     private readonly journal: BookingJournal,
   ) {}

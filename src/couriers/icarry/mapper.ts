@@ -7,7 +7,7 @@ import { scanEvent, statusEvent } from './events';
 import type { FormFields } from './form';
 import { normaliseStatusCode } from './status-map';
 import { icarryStateCode } from './state-codes';
-import { bookingReply, syncEntry, type SyncEntry, type TrackReply } from './vendor-types';
+import { bookingReply, syncEntry, type SyncEntry, type TrackReply } from './wire';
 
 const CONTENTS_MAX = 255;
 const ITEM_NAME_MAX = 50;

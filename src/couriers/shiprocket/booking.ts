@@ -5,12 +5,12 @@
 import { STATUS_RANK } from '../../domain/status';
 import { awbString } from '../common/units';
 import type { Booking, CreateShipmentRequest } from '../types';
-import type { CallContext, ShiprocketApi } from './client';
+import type { CallContext, ShiprocketHttp } from './http';
 import type { ShiprocketConfig } from './config';
 import { ALREADY_ASSIGNED, ALREADY_IN_PICKUP_QUEUE, codeFromMessage, vendorMessage } from './errors';
 import { isoFromCourier, toCreateOrderBody, trackingUrl } from './mapper';
 import { normaliseCurrentStatus, toStatusId } from './status-map';
-import { assignAwbResponse, createOrderResponse, orderSearchResponse, pickupResponse, trackResponse, type CreateOrderResponse } from './vendor';
+import { assignAwbResponse, createOrderResponse, orderSearchResponse, pickupResponse, trackResponse, type CreateOrderResponse } from './wire';
 
 /** How far a booking got at Shiprocket. */
 interface Progress {
@@ -25,7 +25,7 @@ interface Progress {
 
 const PICKUP_SCHEDULED_RANK = STATUS_RANK.pickup_scheduled;
 
-export async function bookShipment(api: ShiprocketApi, config: ShiprocketConfig, ctx: CallContext, req: CreateShipmentRequest): Promise<Booking> {
+export async function bookShipment(api: ShiprocketHttp, config: ShiprocketConfig, ctx: CallContext, req: CreateShipmentRequest): Promise<Booking> {
   let progress = await createOrRecover(api, config, ctx, req);
   if (!progress.awb) progress = await assignAwb(api, config, ctx, req.orderId, progress);
   if (!progress.pickupScheduled) progress = await generatePickup(api, ctx, progress);
@@ -42,7 +42,7 @@ export async function bookShipment(api: ShiprocketApi, config: ShiprocketConfig,
   return booking;
 }
 
-async function createOrRecover(api: ShiprocketApi, config: ShiprocketConfig, ctx: CallContext, req: CreateShipmentRequest): Promise<Progress> {
+async function createOrRecover(api: ShiprocketHttp, config: ShiprocketConfig, ctx: CallContext, req: CreateShipmentRequest): Promise<Progress> {
   const body = toCreateOrderBody(req, config);
   const res = await api.send(ctx, { method: 'POST', path: '/orders/create/adhoc', body });
   const failure = api.classify(ctx.operation, res);
@@ -106,7 +106,7 @@ interface Existing {
  * search also matches AWBs and partial ids. Then, in case the search index lags, GET /courier/track?
  * order_id=, which only knows shipments that have an AWB.
  */
-async function findExisting(api: ShiprocketApi, ctx: CallContext, orderId: string): Promise<Existing | undefined> {
+async function findExisting(api: ShiprocketHttp, ctx: CallContext, orderId: string): Promise<Existing | undefined> {
   const search = await api.call(ctx, { method: 'GET', path: '/orders', query: { search: orderId } }, orderSearchResponse);
   const matches = search.data.filter((o) => o.channel_order_id !== null && o.channel_order_id !== undefined && String(o.channel_order_id) === orderId);
   const isCancelled = (o: (typeof matches)[number]) => normaliseCurrentStatus({ orderStatusId: o.status_code, label: o.status })?.status === 'cancelled';
@@ -149,7 +149,7 @@ async function findExisting(api: ShiprocketApi, ctx: CallContext, orderId: strin
   return undefined;
 }
 
-async function assignAwb(api: ShiprocketApi, config: ShiprocketConfig, ctx: CallContext, orderId: string, progress: Progress): Promise<Progress> {
+async function assignAwb(api: ShiprocketHttp, config: ShiprocketConfig, ctx: CallContext, orderId: string, progress: Progress): Promise<Progress> {
   const body: Record<string, number> = { shipment_id: Number(progress.shipmentId) };
   if (config.courierCompanyId !== undefined) body.courier_id = config.courierCompanyId;
   const res = await api.send(ctx, { method: 'POST', path: '/courier/assign/awb', body });
@@ -176,7 +176,7 @@ async function assignAwb(api: ShiprocketApi, config: ShiprocketConfig, ctx: Call
   throw api.error(ctx.operation, 'transient', 'server_error', `AWB not assigned: ${message}`, res.status, message);
 }
 
-async function adoptExistingAwb(api: ShiprocketApi, ctx: CallContext, orderId: string, progress: Progress, message: string): Promise<Progress> {
+async function adoptExistingAwb(api: ShiprocketHttp, ctx: CallContext, orderId: string, progress: Progress, message: string): Promise<Progress> {
   const existing = await findExisting(api, ctx, orderId);
   if (existing?.progress.awb && existing.progress.shipmentId === progress.shipmentId) {
     return { ...progress, ...existing.progress, recovered: true };
@@ -184,7 +184,7 @@ async function adoptExistingAwb(api: ShiprocketApi, ctx: CallContext, orderId: s
   throw api.error(ctx.operation, 'transient', 'server_error', `Shiprocket says an AWB is assigned but none was found yet: ${message}`, undefined, message);
 }
 
-async function generatePickup(api: ShiprocketApi, ctx: CallContext, progress: Progress): Promise<Progress> {
+async function generatePickup(api: ShiprocketHttp, ctx: CallContext, progress: Progress): Promise<Progress> {
   const res = await api.send(ctx, { method: 'POST', path: '/courier/generate/pickup', body: { shipment_id: [Number(progress.shipmentId)] } });
   const failure = api.classify(ctx.operation, res);
   const message = vendorMessage(res.body, res.raw.text);

@@ -16,26 +16,27 @@ import type {
   TrackResult,
 } from '../types';
 import { bookShipment } from './booking';
-import { asCourierError, ShiprocketApi, type CallContext } from './client';
+import { asCourierError, ShiprocketHttp, type CallContext } from './http';
 import type { ShiprocketConfig } from './config';
 import { vendorMessage } from './errors';
 import { toNdrActionBody, toServiceability, toServiceabilityQuery, UnsupportedRequest } from './mapper';
 import { toTrackResult } from './tracking';
-import { serviceabilityResponse, trackResponse } from './vendor';
+import { serviceabilityResponse, trackResponse } from './wire';
 
 export const BULK_TRACK_LIMIT = 50; // §1.2, §1.11
+export const SHIPROCKET_CAPABILITIES: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: BULK_TRACK_LIMIT };
 
 export class ShiprocketCourier implements CourierClient {
   readonly id = 'shiprocket' as const;
-  readonly capabilities: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: BULK_TRACK_LIMIT };
-  private readonly api: ShiprocketApi;
+  readonly capabilities: CourierCapabilities = SHIPROCKET_CAPABILITIES;
+  private readonly api: ShiprocketHttp;
 
   constructor(
     private readonly config: ShiprocketConfig,
     private readonly deps: CourierDeps,
     dispatcher?: Dispatcher,
   ) {
-    this.api = new ShiprocketApi(config, deps, dispatcher);
+    this.api = new ShiprocketHttp(config, deps, dispatcher);
   }
 
   checkServiceability(req: ServiceabilityRequest): Promise<Serviceability> {

@@ -4,7 +4,7 @@ import type { TrackingEvent } from '../../domain/events';
 import { keyTime, parseCourierTime } from '../common/units';
 import { ndrReasonFromText } from './ndr-reasons';
 import { normaliseStatusId, toStatusId, type Normalised } from './status-map';
-import { scan as scanSchema, type Scan } from './vendor';
+import { scan as scanSchema, type Scan } from './wire';
 
 /** `shiprocket:<awb>:<rawCode>:<second>`: the courier code and the scan's own time, never arrival time. */
 export function eventKey(awb: string, rawCode: string, occurredAt: string): string {

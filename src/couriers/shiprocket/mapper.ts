@@ -4,7 +4,7 @@ import type { NdrAction } from '../../domain/ndr';
 import { gramsToKg, parseCourierTime, toIst } from '../common/units';
 import type { CreateShipmentRequest, Serviceability, ServiceabilityRequest } from '../types';
 import type { ShiprocketConfig } from './config';
-import type { CreateOrderBody, NdrActionBody, ServiceabilityResponse } from './vendor';
+import type { CreateOrderBody, NdrActionBody, ServiceabilityResponse } from './wire';
 
 /** Thrown for requests Shiprocket cannot carry; the courier turns it into a permanent CourierError. */
 export class UnsupportedRequest extends Error {

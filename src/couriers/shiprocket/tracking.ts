@@ -4,7 +4,7 @@ import type { TrackResult } from '../types';
 import { buildEvents, readScans } from './events';
 import { isoFromCourier, trackingUrl } from './mapper';
 import { normaliseCurrentStatus, toStatusId } from './status-map';
-import type { TrackingData } from './vendor';
+import type { TrackingData } from './wire';
 
 /** `track_status: 0` (HTTP 200, "no activities found"): known to Shiprocket, not scanned yet. */
 export function isNotYetScanned(data: TrackingData): boolean {

@@ -5,7 +5,7 @@ import { HMAC_HEADER, headerValue, safeEqual, verifyHmac } from '../common/hmac'
 import { awbString, keyTime, parseCourierTime } from '../common/units';
 import { buildEvents, readScans } from './events';
 import { normaliseCurrentStatus, toStatusId } from './status-map';
-import { webhookPayload } from './vendor';
+import { webhookPayload } from './wire';
 
 export const SHIPROCKET_TOKEN_HEADER = 'x-api-key';
 

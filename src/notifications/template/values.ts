@@ -1,6 +1,7 @@
 // Turns a message's facts (what the workflow captured when the milestone happened) into the formatted
 // values its templates print. Facts the event requires but the message lacks fail here, before any
 // template runs, with the names of the missing facts (never their values).
+import { findCourier } from '../../couriers/registry';
 import type { NotificationEvent } from '../../storage/types';
 import { variablesFor, type VariableSpec } from '../catalog';
 import { NotificationError } from '../errors';
@@ -19,8 +20,6 @@ export interface ValueContext {
   /** IANA zone dates are shown in (the store's, Asia/Kolkata for an Indian store). */
   timeZone: string;
 }
-
-const COURIER_NAMES: Record<string, string> = { shiprocket: 'Shiprocket', delhivery: 'Delhivery', icarry: 'iCarry' };
 
 export function templateValues(event: NotificationEvent, orderId: string, facts: Facts, ctx: ValueContext): TemplateValues {
   const source: Facts = { ...facts, orderId, storeName: ctx.brand.storeName, supportEmail: ctx.brand.supportEmail, supportPhone: ctx.brand.supportPhone };
@@ -46,7 +45,7 @@ function format(spec: VariableSpec, value: string | number | boolean, key: strin
     case 'url':
       return httpUrl(String(value), key);
     case 'courier':
-      return COURIER_NAMES[String(value)] ?? String(value).trim();
+      return findCourier(String(value))?.displayName ?? String(value).trim();
     case 'datetime':
     case 'date':
       return formatDate(String(value), spec.kind, ctx.timeZone);

@@ -6,7 +6,7 @@ import { analyticsCsv, csvFilename } from '../../analytics/csv';
 import { DELIVERY_TIME_BINS } from '../../analytics/metrics';
 import { analyticsQuerySchema, type AnalyticsQuery } from '../../analytics/params';
 import { syncAnalytics, type PeriodRow, type SnapshotRow, type SyncAnalyticsReport } from '../../analytics/sync-analytics';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIds } from '../../couriers/registry';
 import type { PageContext } from '../context';
 import { courierName } from '../format';
 import { html, qs, type Html } from '../html';
@@ -27,7 +27,7 @@ function form(ctx: PageContext, q: Partial<AnalyticsQuery>, raw: Record<string, 
   <div class="field"><label for="a-from">From</label><input type="date" id="a-from" name="from" value="${val('from')}"${attrs('from')}>${msg('from')}</div>
   <div class="field"><label for="a-to">To (included)</label><input type="date" id="a-to" name="to" value="${val('to')}"${attrs('to')}>${msg('to')}</div>
   <div class="field"><label for="a-courier">Courier</label><select id="a-courier" name="courier"${attrs('courier')}><option value="">All couriers</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${val('courier') === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select>${msg('courier')}</div>
+    ${courierIds().map((c) => html`<option value="${c}"${val('courier') === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select>${msg('courier')}</div>
   <div class="field"><label for="a-bucket">Per</label><select id="a-bucket" name="bucket"${attrs('bucket')}>
     <option value="day"${val('bucket') !== 'week' ? html` selected` : ''}>Day</option><option value="week"${val('bucket') === 'week' ? html` selected` : ''}>Week</option></select>${msg('bucket')}</div>
   <div class="field"><label for="a-window">In sync within (hours)</label><input type="number" id="a-window" name="syncWindowHours" min="1" max="168" value="${val('syncWindowHours')}"${attrs('syncWindowHours')}>${msg('syncWindowHours')}</div>

@@ -2,11 +2,12 @@
 // page says only "set" or "not set"), and the webhook URL and authentication to paste into the courier's
 // dashboard. Saved through the same repository and validation as PUT /api/admin/couriers/:courierId.
 import type { Request, Response, Router } from 'express';
-import { COURIER_IDS, type CourierId } from '../../domain/events';
+import type { CourierId } from '../../domain/events';
+import { courierIds } from '../../couriers/registry';
 import { SECRET_FIELDS, type CourierSettingsView } from '../../storage/courier-settings-repo';
 import { webhookSetup, type WebhookSetup } from '../../webhooks/endpoints';
 import type { PageContext } from '../context';
-import { fieldSpecs, parseSettingsForm, SECRET_LABELS, type FormErrors, type FormValues } from '../courier-form';
+import { fieldSpecs, parseSettingsForm, secretLabel, type FormErrors, type FormValues } from '../courier-form';
 import { courierName, when } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
@@ -57,7 +58,7 @@ function settingsForm(ctx: PageContext, c: CourierCard): Html {
       const state = c.view?.apiConfig[f];
       const err = errorFor(c, `secret_${f}`);
       const stateText = state?.set ? `set (key ${state.keyId}${state.needsRotation ? ', needs rotation' : ''})` : 'not set';
-      return html`<div class="row"><label for="${id(f)}">${SECRET_LABELS[c.courier][f]} <span class="hint" data-secret-state="${f}">· currently ${stateText}</span></label>
+      return html`<div class="row"><label for="${id(f)}">${secretLabel(c.courier, f)} <span class="hint" data-secret-state="${f}">· currently ${stateText}</span></label>
       <input type="password" id="${id(f)}" name="secret_${f}" value="" autocomplete="new-password" maxlength="1000" placeholder="${state?.set ? 'leave empty to keep' : ''}"${err.attrs}>${err.text}
       ${state?.set ? html`<label class="check"><input type="checkbox" name="clear_${f}"> Clear the stored value</label>` : ''}</div>`;
     })}
@@ -97,7 +98,7 @@ function webhookCard(c: CourierCard): Html {
 
 async function cards(w: ConsoleWeb, retry?: { courier: CourierId; values: FormValues; errors: FormErrors }): Promise<CourierCard[]> {
   return Promise.all(
-    COURIER_IDS.map(async (courier) => ({
+    courierIds().map(async (courier) => ({
       courier,
       view: await w.d.courierSettings.getView(courier),
       setup: webhookSetup(courier, w.d.publicBaseUrl, await w.d.webhookSettings(courier)),
@@ -122,7 +123,7 @@ export function mountCouriers(r: Router, w: ConsoleWeb): void {
   r.get('/couriers', async (_req, res) => render(w, res, 200, await cards(w)));
 
   r.post('/couriers/:courierId', async (req: Request, res: Response) => {
-    const courier = COURIER_IDS.find((c) => c === req.params.courierId);
+    const courier = courierIds().find((c) => c === req.params.courierId);
     if (!courier) return w.problem(res, 404, 'No such courier', 'Unknown courier.');
     const form = parseSettingsForm(courier, req.body as Record<string, unknown>);
     if (!form.ok) return render(w, res, 400, await cards(w, { courier, values: form.values, errors: form.errors }));

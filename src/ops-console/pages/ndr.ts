@@ -3,11 +3,12 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { orderIdSchema } from '../../api/schemas';
-import { ShipmentGatewayError } from '../../api/shipment-gateway';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIdSchema, courierIds } from '../../couriers/registry';
 import type { NdrAction } from '../../domain/ndr';
 import { NDR_REASONS } from '../../domain/status';
-import { addDays, localDate } from '../../analytics/time-buckets';
+import { addDays, localDate } from '../../lib/calendar-dates';
+import { InvalidCursorError } from '../../lib/cursor';
+import { ShipmentGatewayError } from '../../shipments/gateway';
 import type { ShipmentDoc } from '../../storage/types';
 import type { PageContext } from '../context';
 import { age, courierName, postFields, shipmentLink, when, words, workflowLink } from '../format';
@@ -17,7 +18,7 @@ import type { ConsoleWeb } from '../web';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const queueFilters = z.object({
-  courier: z.preprocess(blank, z.enum(COURIER_IDS).optional()),
+  courier: z.preprocess(blank, courierIdSchema.optional()),
   reason: z.preprocess(blank, z.enum(NDR_REASONS).optional()),
   cursor: z.preprocess(blank, z.string().max(300).optional()),
 });
@@ -68,14 +69,15 @@ export function mountNdr(r: Router, w: ConsoleWeb): void {
     let queue;
     try {
       queue = await w.d.shipmentsRepo.ndrQueue({ ...f.data, limit: 100 });
-    } catch {
+    } catch (e) {
+      if (!(e instanceof InvalidCursorError)) throw e;
       return w.problem(res, 400, 'Bad page link', 'This page link is not valid; start again from the first page.');
     }
     const ctx = w.ctx(res);
     const here = `${ctx.base}/ndr${qs({ courier: f.data.courier, reason: f.data.reason })}`;
     const body = html`<form class="filters card" method="get" action="${ctx.base}/ndr" role="search" aria-label="Filter the NDR queue">
   <div class="field"><label for="n-courier">Courier</label><select id="n-courier" name="courier"><option value="">Any</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
+    ${courierIds().map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
   <div class="field"><label for="n-reason">Reason</label><select id="n-reason" name="reason"><option value="">Any</option>
     ${NDR_REASONS.map((x) => html`<option value="${x}"${f.data.reason === x ? html` selected` : ''}>${words(x)}</option>`)}</select></div>
   <button type="submit">Apply filters</button>

@@ -2,11 +2,9 @@
 // its actions and its workflow in the Temporal UI. No personal data: neither source carries any.
 import type { Router } from 'express';
 import { orderIdSchema } from '../../api/schemas';
-import { ShipmentGatewayError } from '../../api/shipment-gateway';
+import { ShipmentGatewayError } from '../../shipments/gateway';
 import type { TrackingEventDoc } from '../../storage/types';
-import type { TimelineEntry, TrackingView } from '../../workflows/shipment/contract';
-import { shipmentWorkflowId } from '../../workflows/shipment/contract';
-import { orderTimeline } from '../../storage/read-models/read';
+import { shipmentWorkflowId, type TimelineEntry, type TrackingView } from '../../workflows/shipment/contract';
 import type { PageContext } from '../context';
 import { courierName, statusBadge, when, words, workflowLink } from '../format';
 import { html, type Html } from '../html';
@@ -44,7 +42,7 @@ export function mountShipment(r: Router, w: ConsoleWeb): void {
     const id = orderIdSchema.safeParse(req.params.orderId);
     if (!id.success) return w.problem(res, 404, 'No such shipment', 'That is not an order id.');
     const orderId = id.data;
-    const s = await w.d.cols.shipments.findOne({ _id: orderId });
+    const s = await w.d.shipmentsRepo.get(orderId);
     let live: TrackingView | null = null;
     let liveError: string | undefined;
     try {
@@ -56,7 +54,7 @@ export function mountShipment(r: Router, w: ConsoleWeb): void {
     if (!s && !live) return w.problem(res, 404, 'No such shipment', `No shipment for order ${orderId}.`);
     const ctx = w.ctx(res);
     const here = `${ctx.base}/shipments/${encodeURIComponent(orderId)}`;
-    const events = live ? live.timeline : await orderTimeline(w.d.cols, orderId, 500);
+    const events = live ? live.timeline : await w.d.shipmentsRepo.timeline(orderId, 500);
     const status = live?.status ?? s!.status;
     const ndr = live?.ndr ?? s?.ndr;
     const body = html`<div class="card actions">

@@ -1,17 +1,46 @@
 // Shipments: the filterable list with live status, and "Sync now" (also used by the stuck page).
 import { createHash } from 'node:crypto';
 import type { Router } from 'express';
+import { z } from 'zod';
 import { orderIdSchema } from '../../api/schemas';
-import { ShipmentGatewayError } from '../../api/shipment-gateway';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIdSchema, courierIds } from '../../couriers/registry';
 import { SHIPMENT_STATUSES } from '../../domain/status';
+import { InvalidCursorError } from '../../lib/cursor';
+import { ShipmentGatewayError } from '../../shipments/gateway';
+import type { ShipmentPage, ShipmentPageQuery } from '../../storage/shipments-repo';
 import type { ShipmentDoc } from '../../storage/types';
 import type { PageContext } from '../context';
 import { courierName, shipmentLink, statusBadge, when, words, workflowLink } from '../format';
 import { html, qs, type Html } from '../html';
 import { page } from '../layout';
-import { BadCursor, listShipments, shipmentFiltersSchema, type ShipmentFilters, type ShipmentPage } from '../shipment-list';
 import type { ConsoleWeb } from '../web';
+
+const blank = (v: unknown) => (v === '' ? undefined : v);
+
+/** The list's filters as the page's query string carries them. */
+const shipmentFiltersSchema = z.object({
+  status: z.preprocess(blank, z.enum(SHIPMENT_STATUSES).optional()),
+  courier: z.preprocess(blank, courierIdSchema.optional()),
+  ndr: z.preprocess(blank, z.literal('open').optional()),
+  stuck: z.preprocess(blank, z.literal('1').optional()),
+  q: z.preprocess(blank, z.string().trim().max(100).optional()),
+  cursor: z.preprocess(blank, z.string().max(300).optional()),
+});
+type ShipmentFilters = z.infer<typeof shipmentFiltersSchema>;
+
+const PAGE_SIZE = 50;
+
+function listQuery(f: ShipmentFilters): ShipmentPageQuery {
+  return {
+    limit: PAGE_SIZE,
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.courier ? { courier: f.courier } : {}),
+    ...(f.ndr ? { ndrOpen: true } : {}),
+    ...(f.stuck ? { stuck: true } : {}),
+    ...(f.q ? { q: f.q } : {}),
+    ...(f.cursor ? { cursor: f.cursor } : {}),
+  };
+}
 
 export function flags(s: ShipmentDoc): Html {
   return html`${s.ndrOpen ? html`<span class="badge badge-warn">NDR open</span> ` : ''}${s.stuck ? html`<span class="badge badge-bad">Stuck</span>` : ''}`;
@@ -55,7 +84,7 @@ function filtersForm(ctx: PageContext, f: ShipmentFilters): Html {
   <div class="field"><label for="f-status">Status</label><select id="f-status" name="status"><option value="">Any</option>
     ${SHIPMENT_STATUSES.map((s) => html`<option value="${s}"${f.status === s ? html` selected` : ''}>${words(s)}</option>`)}</select></div>
   <div class="field"><label for="f-courier">Courier</label><select id="f-courier" name="courier"><option value="">Any</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${f.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
+    ${courierIds().map((c) => html`<option value="${c}"${f.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
   <label class="check"><input type="checkbox" name="ndr" value="open"${f.ndr ? html` checked` : ''}> NDR open</label>
   <label class="check"><input type="checkbox" name="stuck" value="1"${f.stuck ? html` checked` : ''}> Stuck</label>
   <button type="submit">Apply filters</button>
@@ -70,9 +99,9 @@ export function mountShipments(r: Router, w: ConsoleWeb): void {
     const f = parsed.data;
     let p: ShipmentPage;
     try {
-      p = await listShipments(w.d.cols, f);
+      p = await w.d.shipmentsRepo.list(listQuery(f));
     } catch (e) {
-      if (e instanceof BadCursor) return w.problem(res, 400, 'Bad page link', 'This page link is not valid; start again from the first page.');
+      if (e instanceof InvalidCursorError) return w.problem(res, 400, 'Bad page link', 'This page link is not valid; start again from the first page.');
       throw e;
     }
     const ctx = w.ctx(res);

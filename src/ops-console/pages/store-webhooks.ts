@@ -6,8 +6,8 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { createEndpointSchema, endpointIdParams, rotateSecretSchema } from '../../api/store-webhook-schemas';
-import { localMidnight } from '../../analytics/time-buckets';
 import { STORE_EVENT_TYPES, type StoreEventType } from '../../domain/store-events';
+import { localMidnight } from '../../lib/calendar-dates';
 import type { DeliveryStatus, StoreEndpointView } from '../../storage/store-endpoints-repo';
 import { StoreWebhookError, type DeliveryRow, type StoreWebhooks } from '../../store-webhooks/service';
 import type { PageContext } from '../context';

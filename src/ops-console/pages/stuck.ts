@@ -2,16 +2,15 @@
 // flags them and has already forced a poll). "Sync now" asks the workflow to poll again at once.
 import type { Router } from 'express';
 import { z } from 'zod';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIdSchema, courierIds } from '../../couriers/registry';
 import type { ShipmentDoc } from '../../storage/types';
 import type { PageContext } from '../context';
 import { age, courierName, postFields, shipmentLink, statusBadge, when, workflowLink } from '../format';
 import { html, qs, type Html } from '../html';
 import { page } from '../layout';
-import { listStuck } from '../shipment-list';
 import type { ConsoleWeb } from '../web';
 
-const filters = z.object({ courier: z.preprocess((v) => (v === '' ? undefined : v), z.enum(COURIER_IDS).optional()) });
+const filters = z.object({ courier: z.preprocess((v) => (v === '' ? undefined : v), courierIdSchema.optional()) });
 
 export function syncNowForm(ctx: PageContext, orderId: string, returnTo: string): Html {
   return html`<form method="post" action="${ctx.base}/shipments/${encodeURIComponent(orderId)}/refresh">${postFields(ctx, returnTo)}<button type="submit">Sync now<span class="vh"> order ${orderId}</span></button></form>`;
@@ -34,12 +33,12 @@ export function mountStuck(r: Router, w: ConsoleWeb): void {
   r.get('/stuck', async (req, res) => {
     const f = filters.safeParse(req.query);
     if (!f.success) return w.problem(res, 400, 'Bad filter', 'Unknown courier.');
-    const items = await listStuck(w.d.cols, f.data.courier);
+    const items = await w.d.shipmentsRepo.stuck(f.data.courier);
     const ctx = w.ctx(res);
     const here = `${ctx.base}/stuck${qs({ courier: f.data.courier })}`;
     const body = html`<form class="filters card" method="get" action="${ctx.base}/stuck" role="search" aria-label="Filter stuck shipments">
   <div class="field"><label for="s-courier">Courier</label><select id="s-courier" name="courier"><option value="">Any</option>
-    ${COURIER_IDS.map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
+    ${courierIds().map((c) => html`<option value="${c}"${f.data.courier === c ? html` selected` : ''}>${courierName(c)}</option>`)}</select></div>
   <button type="submit">Apply filters</button>
 </form>
 ${

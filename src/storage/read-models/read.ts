@@ -8,7 +8,7 @@ import type { ReadModelDoc, TrackingEventDoc } from '../types';
 import { idOfFieldKey, ids, ORDER_ACTIVE_SHARDS, RM_VERSION, ROLES, SHIPMENT_ACTIVE_SHARDS, type Role } from './keys';
 import { entriesOf } from './packed';
 import { parseActiveOrder, parseActiveShipment, type ActiveOrderEntry, type ActiveShipmentEntry } from './state';
-import { mapLimit } from '../../api/services/map-limit';
+import { mapLimit } from '../../lib/map-limit';
 
 
 /** Reads by _id at once per request: well under the driver's pool (20) that other requests share. */

@@ -2,12 +2,12 @@
 // the stuck list and the NDR queue. Shipments in flight, stuck or with an open NDR are all in the active
 // set (a few thousand entries at 100k shipments a year), so the stuck list and the NDR queue read only
 // that; finished shipments are in day buckets of their last write. Same items, order and cursors as
-// the plain queries they replace (ops-console/shipment-list.ts, ShipmentsRepo).
+// the plain queries they replace (ShipmentsRepo's …ByQuery).
 import type { CourierId } from '../../domain/events';
 import { isTerminal, type NdrReason, type ShipmentStatus } from '../../domain/status';
 import type { Collections } from '../collections';
 import type { ShipmentDoc } from '../types';
-import { COURIER_IDS } from '../../domain/events';
+import { courierIds } from '../../couriers/registry';
 import { ids, partition } from './keys';
 import { paginate, type Candidate } from './paginate';
 import { activeShipments, dayEntries, directoryDays, fetchByIds } from './read';
@@ -66,7 +66,7 @@ export async function listShipmentsFromReadModels(cols: Cols, f: ShipmentListQue
 /** By order id or AWB: the order itself, and whatever the AWB index names for that AWB with any courier. */
 async function searchShipments(cols: Cols, f: ShipmentListQuery): Promise<ShipmentDoc[]> {
   const q = f.q!;
-  const owners = await Promise.all(COURIER_IDS.map((c) => cols.awbIndex.findOne({ _id: `${c}:${q}` })));
+  const owners = await Promise.all(courierIds().map((c) => cols.awbIndex.findOne({ _id: `${c}:${q}` })));
   const found = await fetchByIds(cols.shipments, [q, ...owners.flatMap((o) => (o ? [o.orderId] : []))]);
   return [...found.values()]
     .filter((s) => matches(s, f))

@@ -5,7 +5,8 @@ import { html, raw, type SafeHtml } from '../html';
 import type { PageModel, PageNdr } from '../model';
 import type { NdrField } from '../ndr-form';
 import { rescheduleDates } from '../ndr-form';
-import { COURIER_NAMES, NDR_ACTION_TEXT, NDR_REASON_TEXT, progressOf } from '../progress';
+import { courierName } from '../../couriers/registry';
+import { NDR_ACTION_TEXT, NDR_REASON_TEXT, progressOf } from '../progress';
 import { formatCalendarDate, formatDate, formatDateTime } from '../time';
 
 export type Flash = 'sent' | 'recorded' | 'closed' | 'unavailable' | 'failed';
@@ -99,7 +100,7 @@ function statusSection(m: PageModel, c: ViewContext): SafeHtml {
 const STEP_STATE = { done: 'Done', current: 'Now', todo: 'Next', problem: 'Problem' } as const;
 
 function detailsSection(m: PageModel): SafeHtml {
-  const courier = COURIER_NAMES[m.courier] ?? m.courier;
+  const courier = courierName(m.courier);
   const carrier = m.carrierName && m.carrierName.toLowerCase() !== courier.toLowerCase() ? `${m.carrierName} (via ${courier})` : courier;
   // Only http(s): the URL comes from the courier and must never become a javascript: link.
   const link = m.trackingUrl && /^https?:\/\//i.test(m.trackingUrl) ? m.trackingUrl : undefined;
@@ -124,7 +125,7 @@ function localTime(iso: string, timeZone: string): SafeHtml {
 }
 
 function ndrSection(n: PageNdr, m: PageModel, c: ViewContext): SafeHtml {
-  const courier = COURIER_NAMES[m.courier] ?? m.courier;
+  const courier = courierName(m.courier);
   if (n.resolution) {
     const r = n.resolution;
     const what = NDR_ACTION_TEXT[r.action] + (r.date ? ` (${formatCalendarDate(r.date)})` : '');

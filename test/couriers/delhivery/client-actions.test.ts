@@ -1,6 +1,6 @@
 // checkServiceability, cancel and ndrAction against recorded/plausible Delhivery responses (MockAgent).
 import { describe, expect, it } from 'vitest';
-import { CANCEL_NOTE } from '../../../src/couriers/delhivery/client';
+import { CANCEL_NOTE } from '../../../src/couriers/delhivery/courier';
 import { TOKEN, answer, failure, fixture, mockDelhivery } from './helpers';
 
 const ref = { orderId: 'ORD-2237', awb: '26805710004060' };

@@ -47,6 +47,7 @@ export const FULL_FACTS = {
     trackingPageUrl: 'https://track.kala.test/o/ORD-1001?t=abc',
   },
   stuck_alert: { awb: 'ICR123456789', courier: 'delhivery', status: 'in_transit', lastEventAt: '2025-03-10T08:00:00Z' },
+  store_endpoint_disabled: { endpointUrl: 'https://shop.kala.test/waybill/webhooks', endpointId: 'ep_0123456789abcdef', reason: 'the endpoint answered 410 Gone' },
 } as const;
 
 /** Only what each event requires. */
@@ -58,4 +59,5 @@ export const MINIMAL_FACTS = {
   rto_initiated: {},
   admin_ndr_alert: { awb: 'ICR1', courier: 'icarry' },
   stuck_alert: { awb: 'ICR1', courier: 'icarry', status: 'in_transit', lastEventAt: '2025-03-10T08:00:00Z' },
+  store_endpoint_disabled: { endpointUrl: 'https://shop.kala.test/hooks', endpointId: 'ep_0123456789abcdef', reason: 'failing for 3 days' },
 } as const;

@@ -1,10 +1,10 @@
-// The Delhivery B2C client: HTTP calls only, through CourierHttp. Shapes are built and read by the pure
-// modules next to it (request-mapper, response-parser, tracking-mapper, classify).
+// Delhivery B2C behind Waybill's CourierClient: each operation as Delhivery does it, over http.ts. Shapes
+// are built and read by the pure modules next to it (request-mapper, response-parser, tracking-mapper),
+// failures classified by errors.ts.
 import type { Dispatcher } from 'undici';
 import type { NdrAction } from '../../domain/ndr';
 import { isTerminal } from '../../domain/status';
 import { CourierError, isCourierError } from '../common/errors';
-import { CourierHttp, parseJsonLenient, type HttpResponse } from '../common/http';
 import type {
   Booking,
   CancelResult,
@@ -18,24 +18,16 @@ import type {
   ShipmentRef,
   TrackResult,
 } from '../types';
-import {
-  DUPLICATE_ORDER,
-  TOKEN_ENV_HINT,
-  badBody,
-  bodyMessages,
-  classifyCreateRemark,
-  classifyHttpFailure,
-  isTokenEnvMismatch,
-  isUnknownAwbMessage,
-  looksLikeAuthFailure,
-} from './classify';
+import { DUPLICATE_ORDER, badBody, bodyMessages, classifyCreateRemark, isUnknownAwbMessage } from './errors';
 import type { DelhiveryConfig } from './config';
+import { DelhiveryHttp, type CallCtx, type Sent } from './http';
 import { buildCreatePayload, encodeCreateForm, ndrUpdateBody, ndrUpdateFor } from './request-mapper';
 import { ALREADY_CANCELLED, findUplId, parseCancelResponse, parseCreateResponse, parsePincodeResponse, parseUplStatus } from './response-parser';
 import { mapTrackedShipment, trackingUrlFor, type MappedShipment } from './tracking-mapper';
-import { trackResponseSchema } from './vendor';
+import { trackResponseSchema } from './wire';
 
 export const DELHIVERY_BULK_TRACK_LIMIT = 50;
+export const DELHIVERY_CAPABILITIES: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: DELHIVERY_BULK_TRACK_LIMIT };
 
 export const CANCEL_NOTE =
   'Delhivery keeps a forward shipment cancelled before pickup as Manifested (it is simply never picked up); ' +
@@ -43,29 +35,19 @@ export const CANCEL_NOTE =
 
 type Outcome = 'ok' | 'permanent' | 'transient' | 'rate_limited';
 
-/** Per logical call: the last HTTP status seen, for the single observation. */
-interface CallCtx {
-  httpStatus?: number;
-}
-
-interface Sent {
-  res: HttpResponse;
-  json: unknown;
-}
-
-export class DelhiveryClient implements CourierClient {
+export class DelhiveryCourier implements CourierClient {
   readonly id = 'delhivery' as const;
-  readonly capabilities: CourierCapabilities = { ndrActions: true, cancel: true, bulkTrackLimit: DELHIVERY_BULK_TRACK_LIMIT };
-  private readonly http: CourierHttp;
+  readonly capabilities: CourierCapabilities = DELHIVERY_CAPABILITIES;
+  private readonly http: DelhiveryHttp;
 
   constructor(
     private readonly cfg: DelhiveryConfig,
     private readonly deps: CourierDeps,
     options: { dispatcher?: Dispatcher } = {},
   ) {
-    // CourierHttp gets no observe hook: it would report network failures itself, and every logical call
-    // (a create that also looks up its earlier booking counts as one) is observed exactly once, below.
-    this.http = new CourierHttp('delhivery', { now: deps.now }, { timeoutMs: cfg.timeoutMs, dispatcher: options.dispatcher, secrets: () => [cfg.apiToken] });
+    // Every logical call (a create that also looks up its earlier booking counts as one) is observed
+    // exactly once, in run() below; the HTTP layer reports nothing itself.
+    this.http = new DelhiveryHttp(cfg, deps, options);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -259,21 +241,8 @@ export class DelhiveryClient implements CourierClient {
     return out;
   }
 
-  /** One HTTP exchange. Throws the classified CourierError for anything but a readable 2xx. */
-  private async send(ctx: CallCtx, op: string, method: 'GET' | 'POST', path: string, query?: string, body?: { text: string; contentType: string }): Promise<Sent> {
-    const headers: Record<string, string> = { authorization: `Token ${this.cfg.apiToken}`, accept: 'application/json' };
-    if (body) headers['content-type'] = body.contentType;
-    const res = await this.http.send({ operation: op, method, url: `${this.cfg.baseUrl}${path}${query ? `?${query}` : ''}`, headers, body: body?.text });
-    ctx.httpStatus = res.status;
-    const scrub = (s: string) => this.http.scrub(s);
-    if (res.status < 200 || res.status >= 300) throw classifyHttpFailure(op, res, this.deps.now(), scrub);
-    if (isTokenEnvMismatch(res.text)) throw this.error(op, 'permanent', 'auth_rejected', TOKEN_ENV_HINT, { httpStatus: res.status });
-    const json = /^\s*</.test(res.text) ? undefined : parseJsonLenient(res.text);
-    if (json !== undefined && looksLikeAuthFailure(bodyMessages(json))) {
-      const messages = scrub(bodyMessages(json)).slice(0, 300);
-      throw this.error(op, 'permanent', 'auth_rejected', `Delhivery rejected the API token (${messages})`, { httpStatus: res.status, courierMessage: messages });
-    }
-    return { res, json };
+  private send(ctx: CallCtx, op: string, method: 'GET' | 'POST', path: string, query?: string, body?: { text: string; contentType: string }): Promise<Sent> {
+    return this.http.send(ctx, op, method, path, query, body);
   }
 
   private notAllowed(awb: string, remark: string, httpStatus: number | undefined): CourierError {

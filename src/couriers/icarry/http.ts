@@ -6,7 +6,7 @@ import type { IcarrySession } from './auth';
 import type { IcarryConfig } from './config';
 import { encodeForm, type FormFields } from './form';
 import { parseReplyJson, quoteLongAwbs } from './json';
-import { codeForRejection, isIpRejection, isTokenRejection, rejectionOf } from './replies';
+import { codeForRejection, isIpRejection, isTokenRejection, rejectionOf } from './errors';
 
 export type IcarryEndpoint =
   | 'api_add_shipment_surface'
@@ -20,7 +20,7 @@ export interface IcarryReply {
   body: Record<string, unknown>;
 }
 
-export class IcarryApi {
+export class IcarryHttp {
   constructor(
     private readonly config: IcarryConfig,
     private readonly http: CourierHttp,

@@ -2,9 +2,9 @@
 // syncOrderTracking from before Waybill — `{success, statusUpdated, status}`, never throwing for an order
 // that cannot be synced — is kept for the batch call and the typed client; the single-order route maps
 // failures to HTTP statuses instead.
-import type { OrderStatus, ShipmentStatus } from '../../domain/status';
-import { ShipmentGatewayError, type ShipmentGateway } from '../shipment-gateway';
-import { mapLimit } from './map-limit';
+import type { OrderStatus, ShipmentStatus } from '../domain/status';
+import { ShipmentGatewayError, type ShipmentGateway } from './gateway';
+import { mapLimit } from '../lib/map-limit';
 
 export interface SyncOutcome {
   orderId: string;

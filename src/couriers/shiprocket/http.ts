@@ -8,7 +8,7 @@ import type { CourierDeps } from '../types';
 import { TokenCache } from './auth';
 import type { ShiprocketConfig } from './config';
 import { codeFromMessage, embeddedErrorStatus, vendorMessage } from './errors';
-import { loginResponse } from './vendor';
+import { loginResponse } from './wire';
 
 /** Per logical call: what the single observation reports. */
 export interface CallContext {
@@ -28,7 +28,7 @@ export interface ApiResponse {
   body: unknown;
 }
 
-export class ShiprocketApi {
+export class ShiprocketHttp {
   readonly http: CourierHttp;
   private readonly tokens: TokenCache;
 
@@ -166,7 +166,7 @@ export class ShiprocketApi {
 }
 
 /** Anything thrown below an operation, as a CourierError (unexpected exceptions become bad_response). */
-export function asCourierError(api: ShiprocketApi, operation: string, e: unknown): CourierError {
+export function asCourierError(api: ShiprocketHttp, operation: string, e: unknown): CourierError {
   if (isCourierError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
   return api.error(operation, 'permanent', 'bad_response', `unexpected failure: ${message}`);
