@@ -229,6 +229,34 @@ describe('the store integration in /openapi.json', () => {
     expect(storeEventBodySchema.safeParse({ ...example, region: 'west' }).success).toBe(true);
   });
 
+  it('is well formed in every operation, in paths and in webhooks (OpenAPI 3.1 shapes)', () => {
+    const declaredTags = new Set(doc.tags.map((t) => t.name));
+    const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+    const items = [...Object.entries(doc.paths), ...Object.entries(doc.webhooks).map(([k, v]) => [`webhook ${k}`, v] as const)];
+    for (const [where, item] of items) {
+      for (const [method, op] of Object.entries(item)) {
+        const at = `${method} ${where}`;
+        expect(methods.has(method), at).toBe(true);
+        expect(op.operationId, at).toMatch(/^[A-Za-z0-9_]+$/);
+        for (const t of (op as { tags?: string[] }).tags ?? []) expect(declaredTags.has(t), `${at}: tag ${t}`).toBe(true);
+        for (const p of op.parameters ?? []) {
+          expect(['query', 'header', 'path', 'cookie'], at).toContain(p.in);
+          expect(p.name, at).toBeTruthy();
+          expect(typeof p.schema, at).toBe('object');
+        }
+        for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) {
+          expect(type, at).toMatch(/^[*a-z]+\/[-+.*a-z0-9]+$/);
+          expect(typeof media.schema, at).toBe('object');
+        }
+        for (const [status, r] of Object.entries(op.responses)) {
+          expect(status, at).toMatch(/^([1-5](\d\d|XX)|default)$/);
+          expect(r.description, `${at} ${status}`).toBeTruthy();
+        }
+        for (const req of (op.security ?? []) as Array<Record<string, unknown>>) for (const name of Object.keys(req)) expect(doc.components.securitySchemes[name], at).toBeDefined();
+      }
+    }
+  });
+
   it('describes the store tags', () => {
     expect(doc.tags.find((t) => t.name === 'Store events')?.description).toMatch(/410/);
   });
