@@ -84,6 +84,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const ingestor = pipeline.ingestor;
   const shipmentsRepo = new ShipmentsRepo(mongo.cols);
   const trackingPage = createTrackingPage({ settings: trackingPageSettings(config), gateway, store: new MongoTrackingStore(mongo.cols), log });
+  const storeWebhooks = storeWebhooksService(mongo.db, box, client);
   const opsConsole = opsConsoleRouter({
     adminTokens: config.ADMIN_API_TOKENS,
     sessionSecret: opsSessionSecret(config),
@@ -96,6 +97,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     temporal: { uiUrl: config.TEMPORAL_UI_URL ?? `http://localhost:${config.TEMPORAL_UI_PORT}`, namespace: config.TEMPORAL_NAMESPACE },
     timeZone: config.STORE_TIMEZONE,
     log,
+    storeWebhooks,
   });
 
   const app = createApp({
@@ -122,7 +124,7 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
     webhookMaxBodyBytes: config.WEBHOOK_MAX_BODY_KB * 1024,
     webhookMaxInflight: config.WEBHOOK_MAX_INFLIGHT,
     publicRateLimitPerMinute: config.PUBLIC_RATE_LIMIT_PER_MINUTE,
-    storeWebhooks: storeWebhooksService(mongo.db, box, client),
+    storeWebhooks,
     trackingPageUrl: trackingPage.trackingLink,
     pages: { trackingPage: trackingPage.router, opsConsole },
     ops: {

@@ -65,6 +65,7 @@ export const eventsQuery = z.object({
   /** One type, or several comma-separated. */
   type: z
     .string()
+    .describe('one event type, or several comma-separated (e.g. shipment.delivered,ndr.opened)')
     .optional()
     .transform((s) => (s ? s.split(',').map((t) => t.trim()) : undefined))
     .pipe(z.array(storeEventTypeSchema).optional()),

@@ -5,6 +5,7 @@ import type { CourierId } from '../domain/events';
 import type { Collections } from '../storage/collections';
 import type { CourierSettingsRepo } from '../storage/courier-settings-repo';
 import type { ShipmentsRepo } from '../storage/shipments-repo';
+import type { StoreWebhooks } from '../store-webhooks/service';
 import type { webhookSetup } from '../webhooks/endpoints';
 import type { Session } from './session';
 
@@ -34,6 +35,8 @@ export interface OpsConsoleDeps {
   /** Failed sign-ins per IP per 15 minutes before 429. */
   loginAttemptsPer15Min?: number;
   now?: () => number;
+  /** The store integration (its webhook endpoints, deliveries and replays); the page says so when absent. */
+  storeWebhooks?: StoreWebhooks;
 }
 
 export interface Flash {

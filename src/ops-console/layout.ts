@@ -3,7 +3,7 @@ import { SCRIPT_FILE, STYLESHEET_FILE } from './assets';
 import type { PageContext } from './context';
 import { html, type Html } from './html';
 
-export type Section = 'shipments' | 'ndr' | 'stuck' | 'couriers' | 'analytics';
+export type Section = 'shipments' | 'ndr' | 'stuck' | 'couriers' | 'analytics' | 'store-webhooks';
 
 const NAV: Array<[Section, string]> = [
   ['shipments', 'Shipments'],
@@ -11,6 +11,7 @@ const NAV: Array<[Section, string]> = [
   ['stuck', 'Stuck'],
   ['couriers', 'Courier settings'],
   ['analytics', 'Analytics'],
+  ['store-webhooks', 'Store webhooks'],
 ];
 
 function head(base: string, title: string): Html {

@@ -12,6 +12,7 @@ import { mountNdr } from './pages/ndr';
 import { mountShipment } from './pages/shipment';
 import { mountShipments } from './pages/shipments';
 import { mountStuck } from './pages/stuck';
+import { mountStoreWebhooks } from './pages/store-webhooks';
 import { SessionSigner } from './session';
 import { ConsoleWeb } from './web';
 
@@ -49,6 +50,7 @@ export function opsConsoleRouter(d: OpsConsoleDeps): Router {
   mountStuck(r, w);
   mountCouriers(r, w);
   mountAnalytics(r, w);
+  mountStoreWebhooks(r, w);
   r.use((_req, res) => w.problem(res, 404, 'Not found', 'There is no such page in the ops console.'));
   const errors: ErrorRequestHandler = (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);

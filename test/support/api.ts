@@ -15,6 +15,9 @@ import { InboxRepo } from '../../src/storage/inbox-repo';
 import type { Mongo } from '../../src/storage/mongo';
 import { OrdersRepo } from '../../src/storage/orders-repo';
 import { ShipmentsRepo } from '../../src/storage/shipments-repo';
+import { StoreEndpointsRepo } from '../../src/storage/store-endpoints-repo';
+import { StoreEventFeed } from '../../src/storage/store-event-feed';
+import { StoreWebhooks } from '../../src/store-webhooks/service';
 import { webhookAuthFor } from '../../src/webhooks/auth-settings';
 import type { RetryPolicy } from '../../src/webhooks/deliver';
 import type { WebhookModules } from '../../src/webhooks/modules';
@@ -170,6 +173,19 @@ export interface TestStackOptions {
   maxBacklog?: number;
   publicBaseUrl?: string;
   log?: pino.Logger;
+  /** The store integration (default: over this database, with `replays` recording each replay started). */
+  storeWebhooks?: StoreWebhooks;
+}
+
+/** A StoreWebhooks over the test database whose replays are only recorded (no Temporal). */
+export function testStoreWebhooks(mongo: Mongo, box: SecretBox = TEST_BOX) {
+  const replays: Array<{ endpointId: string; eventIds: string[] }> = [];
+  const feed = new StoreEventFeed(mongo.db);
+  const storeWebhooks = new StoreWebhooks(new StoreEndpointsRepo(mongo.db, box), feed, async (endpointId, eventIds) => {
+    replays.push({ endpointId, eventIds });
+    return `store-replay-${endpointId}-${replays.length}`;
+  });
+  return { storeWebhooks, replays, feed };
 }
 
 export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
@@ -217,6 +233,7 @@ export function testStack(mongo: Mongo, o: TestStackOptions = {}) {
     webhookMaxBodyBytes: o.maxBodyBytes ?? 64 * 1024,
     publicRateLimitPerMinute: o.rateLimitPerMinute ?? 1_000,
     analytics: analyticsRouter({ cols: mongo.cols, timeZone: 'Asia/Kolkata' }),
+    storeWebhooks: o.storeWebhooks ?? testStoreWebhooks(mongo, o.box ?? TEST_BOX).storeWebhooks,
   });
   return { app, gateway, courierSettings, inbox, awbs, deliverer, ingestor, relay, drainer, journal, pipeline, drainerStarted };
 }

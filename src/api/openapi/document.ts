@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { courierIds } from '../../couriers/registry';
 import { errorResponse } from '../response-schemas';
 import { apiRoutes, type RouteDoc } from './routes';
+import { STORE_TAGS, storeEventWebhooks } from './store-events';
 
 type Json = Record<string, unknown>;
 
@@ -37,8 +38,10 @@ export function buildOpenApiDocument(info: { version: string; serverUrl?: string
       description: 'Orders, shipments, NDRs and courier webhooks. Admin endpoints take `Authorization: Bearer <token>`; webhooks authenticate with each courier\'s own scheme.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => STORE_TAGS.find((t) => t.name === name) ?? { name }),
     paths,
+    // What Waybill sends to the store's own system (OpenAPI 3.1 webhooks).
+    webhooks: storeEventWebhooks(schema),
     components: {
       schemas: components,
       securitySchemes: {

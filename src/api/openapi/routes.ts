@@ -20,11 +20,12 @@ import {
   orderParamsSchema,
   shipBodySchema,
 } from '../schemas';
+import { STORE_WEBHOOK_ROUTES } from './store-events';
 
 export type Auth = 'admin' | 'courier' | 'none';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express syntax (`:id`). */
   path: string;
   tag: string;
@@ -163,4 +164,6 @@ export const apiRoutes = (): RouteDoc[] => [
 
   ...listCouriers().flatMap((c) => c.webhook.routes.map((w) => webhookRoute(w.path, w.summary, w.description))),
   { ...webhookRoute(WEBHOOK_PATHS.generic, 'Any courier, by id', "The courier's own scheme, or Waybill's HMAC (`x-waybill-signature: t=…,v1=…`) when its settings say so."), params: courierParamsSchema },
+
+  ...STORE_WEBHOOK_ROUTES,
 ];
