@@ -173,8 +173,11 @@ export async function run(command: string): Promise<void> {
     const c = await measureWindow(stack, pushes, { label: 'C: subscribed, receiver down', rate, seconds, drainTimeoutMs, idlePerMs });
     const eventsC = await eventsAfter(stack, eventsB.next);
     const idsC = new Set(eventsC.events.map((e) => e.id));
-    const attemptsWhileDown = (await api(stack, 'GET', `/api/admin/store-webhooks/${endpoint.id}/deliveries?limit=200`)) as { items: Array<{ delivery?: { status: string; attempts: number } }> };
-    const failedSeen = attemptsWhileDown.items.filter((i) => i.delivery?.status === 'failed').length;
+    // Each order's chain tries its oldest undelivered event; the later ones wait behind it unattempted.
+    const deliveries = stack.mongo.db.collection<{ _id: string; status: string; attempts: number }>('store_deliveries');
+    const whileDown = await Promise.all([...idsC].map((id) => deliveries.findOne({ _id: `${endpoint.id}|${id}` })));
+    const failedSeen = whileDown.filter((d) => d?.status === 'failed').length;
+    const attemptsDown = whileDown.reduce((n, d) => n + (d?.attempts ?? 0), 0);
     const left = downSeconds * 1000 - (Date.now() - downAt);
     if (left > 0) {
       say(`receiver stays down another ${Math.round(left / 1000)} s`);
@@ -211,7 +214,7 @@ export async function run(command: string): Promise<void> {
               'added CPU ms / webhook (B − A)': perWebhookAdded('cpu'),
               'ack p99 down vs up ms (C vs B)': `${Math.round(c.ack.p99)} vs ${Math.round(b.ack.p99)}`,
               'events in C': idsC.size,
-              'failed deliveries seen while down (of the latest 200)': failedSeen,
+              'events of C with failed attempts while down (attempts)': `${failedSeen} (${attemptsDown})`,
               'all of C at the receiver, s after it came back': lastC ? r2((lastC - upAt) / 1000) : 'not all',
               'events received more than once (before the store dedupes)': twice,
               'bad signatures': invalid,
