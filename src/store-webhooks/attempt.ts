@@ -3,6 +3,7 @@
 // anything else, a timeout or a refused connection is transient (retried with backoff, honouring
 // Retry-After on 429 and 503).
 import { storeEventBody, type StoreEvent } from '../domain/store-events';
+import { parseRetryAfter } from '../lib/retry-after';
 import { signatureHeaders } from '../lib/standard-webhooks';
 
 export type AttemptResult =
@@ -35,7 +36,8 @@ export async function attemptDelivery(
     const latencyMs = opts.now() - started;
     if (res.status >= 200 && res.status < 300) return { kind: 'delivered', statusCode: res.status, latencyMs };
     if (res.status === 410) return { kind: 'gone', statusCode: 410, latencyMs };
-    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), opts.now());
+    const asked = parseRetryAfter(res.headers.get('retry-after'), opts.now());
+    const retryAfterMs = asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER_MS);
     return { kind: 'failed', statusCode: res.status, error: `HTTP ${res.status}`, latencyMs, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   } catch (e) {
     const latencyMs = opts.now() - started;
@@ -45,19 +47,6 @@ export async function attemptDelivery(
   }
 }
 
-/** Retry-After as seconds or an HTTP date, capped; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  let ms: number;
-  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
-  else {
-    const at = Date.parse(v);
-    if (Number.isNaN(at)) return undefined;
-    ms = at - nowMs;
-  }
-  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
 
 function describeNetworkError(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } })?.cause;

@@ -1,8 +1,6 @@
 // The store-event delivery activity against a real HTTP receiver and the run's FerretDB: what each
 // answer of the store's endpoint leads to, and that what arrives verifies with the client's verifier.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStoreWebhookActivities, backoffMs } from '../../src/activities/store-webhook-activities';
@@ -15,32 +13,26 @@ import { StoreEndpointsRepo } from '../../src/storage/store-endpoints-repo';
 import { StoreEventFeed } from '../../src/storage/store-event-feed';
 import type { Mongo } from '../../src/storage/mongo';
 import { freshMongo } from '../support/mongo';
+import { startReceiver, type Receiver } from '../support/store-webhook-fakes';
 
 let mongo: Mongo;
-let server: Server;
+let receiver: Receiver;
 let url: string;
-const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 let answer: { status: number; headers?: Record<string, string> } = { status: 200 };
+const received = () => receiver.received;
 
 beforeAll(async () => {
   mongo = await freshMongo('store_delivery');
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(answer.status, answer.headers ?? {}).end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  receiver = await startReceiver();
+  receiver.answer = () => answer;
+  url = receiver.url;
 });
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await receiver?.close();
   await mongo?.close();
 });
 beforeEach(() => {
-  received.length = 0;
+  receiver.received.length = 0;
   answer = { status: 200 };
 });
 
@@ -69,14 +61,14 @@ describe('deliverStoreEvent', () => {
     const { acts, endpoints, ep, secret } = await setup();
     const e = event();
     expect(await acts.deliverStoreEvent({ endpointId: ep.id, event: e })).toEqual({ outcome: 'delivered' });
-    expect(received).toHaveLength(1);
-    const got = received[0]!;
+    expect(received()).toHaveLength(1);
+    const got = received()[0]!;
     expect(got.headers['webhook-id']).toBe(e.id);
     expect(verifyWebhook({ headers: got.headers, body: got.body, secrets: [secret], now: new Date(now) })).toMatchObject({ id: e.id });
     expect(JSON.parse(got.body)).toMatchObject({ id: e.id, type: 'shipment.delivered', orderId: e.orderId, sequence: 1 });
     expect(await endpoints.delivery(ep.id, e.id)).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200 });
     expect(await acts.deliverStoreEvent({ endpointId: ep.id, event: e })).toEqual({ outcome: 'already_delivered' });
-    expect(received).toHaveLength(1);
+    expect(received()).toHaveLength(1);
   });
 
   it('5xx: a retryable failure whose delay is the backoff, or the endpoint’s Retry-After', async () => {
@@ -99,9 +91,9 @@ describe('deliverStoreEvent', () => {
     expect(await acts.deliverStoreEvent({ endpointId: ep.id, event: event() })).toMatchObject({ outcome: 'gone' });
     expect(disabled).toEqual([ep.id]);
     expect(await endpoints.get(ep.id)).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
-    received.length = 0;
+    received().length = 0;
     expect(await acts.deliverStoreEvent({ endpointId: ep.id, event: event() })).toMatchObject({ outcome: 'skipped' });
-    expect(received).toHaveLength(0);
+    expect(received()).toHaveLength(0);
   });
 
   it('failing for longer than the limit without a success: disabled with an alert', async () => {

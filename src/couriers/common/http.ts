@@ -1,6 +1,7 @@
 // The thin HTTP layer every courier client uses: timeouts, redaction, observation, and the first cut of
 // failure classification (network/timeout/5xx/429). Courier-specific rules (Delhivery's WAF 403, bodies
 // that carry errors under HTTP 200) live in each client, which sees the raw response.
+import { parseRetryAfter } from '../../lib/retry-after';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { CourierDeps, CourierId } from '../types';
 import { CourierError } from './errors';
@@ -116,11 +117,7 @@ export class CourierHttp {
 
 /** Retry-After as seconds or an HTTP date → ms from now (default 30 s when absent or unparsable). */
 export function retryAfterMs(header: string | undefined, nowMs: number, fallbackMs = 30_000): number {
-  if (!header) return fallbackMs;
-  const secs = Number(header);
-  if (Number.isFinite(secs) && secs >= 0) return Math.round(secs * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? fallbackMs : Math.max(0, at - nowMs);
+  return parseRetryAfter(header, nowMs) ?? fallbackMs;
 }
 
 /**

@@ -4,6 +4,7 @@
 // Codes and meanings: Meta's "Cloud API error codes" page (developers.facebook.com/docs/whatsapp/
 // cloud-api/support/error-codes) and Graph API error handling; backoff hints are our choices, see
 // docs/notifications.md.
+import { parseRetryAfter } from '../../lib/retry-after';
 import { maskContacts, NotificationError } from '../errors';
 
 export interface GraphErrorBody {
@@ -89,7 +90,7 @@ export function classifyGraphError(httpStatus: number, body: unknown, retryAfter
   const err = (body as GraphErrorBody | undefined)?.error;
   const code = typeof err?.code === 'number' ? err.code : undefined;
   const rule = ruleFor(code, httpStatus);
-  const retryAfterMs = parseRetryAfter(retryAfterHeader) ?? rule.retryAfterMs;
+  const retryAfterMs = parseRetryAfter(retryAfterHeader, Date.now()) ?? rule.retryAfterMs;
   let text = err?.message ?? `HTTP ${httpStatus}`;
   if (err?.error_data?.details) text += ` - ${err.error_data.details}`;
   for (const s of secrets) if (s) text = text.split(s).join('[REDACTED]');
@@ -102,10 +103,3 @@ export function classifyGraphError(httpStatus: number, body: unknown, retryAfter
   });
 }
 
-function parseRetryAfter(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
